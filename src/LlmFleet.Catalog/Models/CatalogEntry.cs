@@ -1,0 +1,22 @@
+namespace LlmFleet.Catalog.Models;
+
+/// <summary>The authors' own parameter figures for a model, with where they said it.</summary>
+public sealed record PublishedFigures(long TotalParams, long ActiveParams, string Source);
+
+/// <summary>A built-in model: its config.json verbatim, where it came from, and the authors' published figures.</summary>
+/// <param name="Id">Catalog id, e.g. <c>glm-5.2</c>.</param>
+/// <param name="HfRepo">The Hugging Face repository of the original weights.</param>
+/// <param name="ConfigJson">The config.json object, verbatim.</param>
+public sealed record CatalogEntry(
+    string Id,
+    string Name,
+    string HfRepo,
+    string Source,
+    PublishedFigures? Published,
+    string? Notes,
+    string ConfigJson)
+{
+    private ModelArchitecture? _architecture;
+
+    public ModelArchitecture Architecture => _architecture ??= ArchitectureParser.Parse(ConfigJson);
+}

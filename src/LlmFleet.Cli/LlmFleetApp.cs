@@ -1,0 +1,50 @@
+using LlmFleet.Catalog;
+using LlmFleet.Cli.Commands.Models;
+using LlmFleet.Cli.Infrastructure;
+using Microsoft.Extensions.DependencyInjection;
+using Spectre.Console.Cli;
+
+namespace LlmFleet.Cli;
+
+/// <summary>The <c>llmfleet</c> command tree. Each command lives in its own file under <c>Commands/</c>.</summary>
+public static class LlmFleetApp
+{
+    public static async Task<int> RunAsync(string[] args, CliConsole console, CancellationToken cancellationToken = default)
+    {
+        var services = new ServiceCollection();
+        services.AddSingleton(console);
+        services.AddSingleton(TimeProvider.System);
+
+        var app = new CommandApp(new TypeRegistrar(services));
+        app.Configure(config =>
+        {
+            config.SetApplicationName("llmfleet");
+            config.Settings.Console = console.Ansi;
+            config.PropagateExceptions();
+            config.AddBranch("models", models =>
+            {
+                models.SetDescription("Built-in models and exact parameter counts from config.json.");
+                models.SetDefaultCommand<ModelsListCommand>();
+                models.AddCommand<ModelsShowCommand>("show")
+                    .WithDescription("Parameter breakdown of a catalog model, a config.json, or a folder holding one.")
+                    .WithExample("models", "show", "glm-5.2", "--json");
+            });
+            // Further commands register here, one line each.
+        });
+
+        try
+        {
+            return await app.RunAsync(args, cancellationToken);
+        }
+        catch (Exception e) when (IsUsageError(e))
+        {
+            await console.Error.WriteLineAsync($"error: {e.Message}");
+            return ExitCodes.BadInput;
+        }
+    }
+
+    /// <summary>Errors in what the user gave us: reported as one line, exit code 2, never a stack trace.</summary>
+    private static bool IsUsageError(Exception e) =>
+        e is UsageException or CatalogException or CommandParseException or CommandRuntimeException
+            or FileNotFoundException or DirectoryNotFoundException or FormatException;
+}

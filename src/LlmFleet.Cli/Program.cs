@@ -1,0 +1,4 @@
+using LlmFleet.Cli;
+using LlmFleet.Cli.Infrastructure;
+
+return await LlmFleetApp.RunAsync(args, CliConsole.System());
