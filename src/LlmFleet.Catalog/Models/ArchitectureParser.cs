@@ -166,22 +166,19 @@ public static class ArchitectureParser
     }
 
     /// <summary>
-    /// DSA indexers are per layer unless the config says layers share them (GLM-5.2's IndexShare): an explicit
-    /// <c>index_layers</c> count or list, or a share period of <c>index_share_layers</c> consecutive layers.
+    /// DSA indexers are per layer unless the config says layers share them: GLM-5.2's IndexShare lists each layer's
+    /// indexer as <c>"full"</c> (its own weights) or <c>"shared"</c> (reuses the previous full layer's top-k).
     /// </summary>
     private static int IndexerLayers(ConfigFields f, int layers)
     {
-        if (f.Has("index_layers"))
+        var types = f.StringList("indexer_types");
+        if (types.Count == 0)
         {
-            var e = f.Root.GetProperty("index_layers");
-            return e.ValueKind is JsonValueKind.Array ? e.GetArrayLength() : f.Size("index_layers");
+            return layers;
         }
-        if (f.Has("index_share_layers"))
-        {
-            var period = f.Size("index_share_layers");
-            return (layers + period - 1) / period;
-        }
-        return layers;
+        return types.Count != layers
+            ? throw new CatalogException($"config.json field 'indexer_types' has {types.Count} entries but num_hidden_layers is {layers}")
+            : types.Count(t => t == "full");
     }
 
     private static AttentionSpec Gqa(ConfigFields f, int hidden, bool qkvBias, bool outputBias, bool qkNorm, bool sinks)

@@ -46,7 +46,9 @@ public sealed class ModelCatalog
             published = new PublishedFigures(
                 (long)p.GetProperty("total_params").GetDouble(),
                 (long)p.GetProperty("active_params").GetDouble(),
-                p.TryGetProperty("source", out var s) ? s.GetString() ?? "" : "");
+                p.TryGetProperty("source", out var s) ? s.GetString() ?? "" : "",
+                p.TryGetProperty("active_excludes", out var ex) ? [.. ex.EnumerateArray().Select(x => TensorClassNames.Parse(x.GetString()!))] : [],
+                p.TryGetProperty("total_rounding_params", out var rounding) ? (long)rounding.GetDouble() : 0);
         }
         return new CatalogEntry(
             Str("id"), Str("name"), Str("hf_repo"), Str("source"), published,

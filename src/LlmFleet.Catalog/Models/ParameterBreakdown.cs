@@ -21,5 +21,8 @@ public sealed record ParameterBreakdown(
 
     public long Active => Total - Of(TensorClass.RoutedExperts) + ActiveRoutedExperts;
 
+    /// <summary>Active parameters under a convention that leaves some classes out (see <see cref="PublishedFigures"/>).</summary>
+    public long ActiveExcluding(IEnumerable<TensorClass> excluded) => Active - excluded.Sum(Of);
+
     public long Of(TensorClass c) => ByClass.TryGetValue(c, out var v) ? v : 0;
 }

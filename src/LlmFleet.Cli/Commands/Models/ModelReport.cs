@@ -26,7 +26,10 @@ internal sealed record ModelReport(
             a.NumLayers,
             a.Attention.KindName,
             a.MaxContext,
-            source.Entry?.Published is { } pub ? new PublishedReport(pub.TotalParams, pub.ActiveParams, pub.Source) : null,
+            source.Entry?.Published is { } pub
+                ? new PublishedReport(pub.TotalParams, pub.ActiveParams, [.. pub.ActiveExcludes.Select(c => c.ToName())],
+                    p.ActiveExcluding(pub.ActiveExcludes), pub.Source)
+                : null,
             a.Warnings);
     }
 }
@@ -34,4 +37,6 @@ internal sealed record ModelReport(
 internal sealed record ParamsReport(long Total, long Active, long Mtp, long Embedding,
     IReadOnlyDictionary<string, long> ByClass, IReadOnlyDictionary<string, long> MtpByClass);
 
-internal sealed record PublishedReport(long Total, long Active, string Source);
+/// <param name="ActiveExcludes">Tensor classes the authors leave out of "active".</param>
+/// <param name="CountedActiveSameWay">Our exact active count under the authors' convention.</param>
+internal sealed record PublishedReport(long Total, long Active, IReadOnlyList<string> ActiveExcludes, long CountedActiveSameWay, string Source);

@@ -48,8 +48,9 @@ internal sealed class ModelsShowCommand(CliConsole console) : Command<ModelsShow
         console.Ansi.Write(table);
         if (report.Published is { } pub)
         {
-            console.Ansi.MarkupLine($"Published by the authors: {Units.Params(pub.Total)} total, {Units.Params(pub.Active)} active " +
-                $"(counted here: {Deviation(report.Params.Total, pub.Total)}, {Deviation(report.Params.Active, pub.Active)}).");
+            var convention = pub.ActiveExcludes.Count > 0 ? $" (their active leaves out {string.Join(" and ", pub.ActiveExcludes)})" : "";
+            console.Ansi.MarkupLine($"Published by the authors: {Units.Params(pub.Total)} total, {Units.Params(pub.Active)} active{convention}; " +
+                $"counted here: {Deviation(report.Params.Total, pub.Total)} total, {Deviation(pub.CountedActiveSameWay, pub.Active)} active counted the same way.");
         }
         foreach (var w in report.Warnings)
         {
