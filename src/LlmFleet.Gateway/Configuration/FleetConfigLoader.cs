@@ -1,0 +1,282 @@
+using System.Globalization;
+using LlmFleet.Gateway.Routing;
+using YamlDotNet.Core;
+using YamlDotNet.Serialization;
+using YamlDotNet.Serialization.NamingConventions;
+
+namespace LlmFleet.Gateway.Configuration;
+
+/// <summary>
+/// Reads and validates <c>fleet.yaml</c> (format: shared/ARCHITECTURE.md, "Configuration"). Every problem is reported
+/// at once, each with its place (<c>models[0].backends[1].url</c>), so one edit fixes a file.
+/// </summary>
+public static class FleetConfigLoader
+{
+    /// <summary>Most backends one pool may hold (request routing keeps tried backends in a 64-bit mask).</summary>
+    public const int MaxBackendsPerModel = 64;
+
+    private static readonly IDeserializer Deserializer = new DeserializerBuilder()
+        .WithNamingConvention(UnderscoredNamingConvention.Instance)
+        .Build();
+
+    public static FleetConfig Load(string path)
+    {
+        string text;
+        try
+        {
+            text = File.ReadAllText(path);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new FleetConfigException($"{path}: {e.Message}");
+        }
+        return Parse(text, path);
+    }
+
+    public static FleetConfig Parse(string yaml, string source = "fleet.yaml")
+    {
+        FleetYaml? doc;
+        try
+        {
+            doc = Deserializer.Deserialize<FleetYaml?>(yaml);
+        }
+        catch (YamlException e)
+        {
+            var inner = e.InnerException?.Message ?? e.Message;
+            throw new FleetConfigException($"{source}: line {e.Start.Line}, column {e.Start.Column}: {inner}");
+        }
+        var errors = new List<string>();
+        var config = Validate(doc ?? new FleetYaml(), errors);
+        if (errors.Count > 0)
+        {
+            throw new FleetConfigException($"{source}: " + string.Join("; ", errors));
+        }
+        return config;
+    }
+
+    private static FleetConfig Validate(FleetYaml doc, List<string> errors)
+    {
+        var defaults = new FleetConfig();
+        if (doc.Listen is { } listen && !IsHttpUrl(listen, allowPath: false))
+        {
+            errors.Add($"listen: '{listen}' is not an http:// or https:// address");
+        }
+        var models = new List<ModelConfig>();
+        var names = new Dictionary<string, string>(StringComparer.Ordinal);
+        if (doc.Models is not { Count: > 0 })
+        {
+            errors.Add("models: at least one model is required");
+        }
+        for (var i = 0; i < (doc.Models?.Count ?? 0); i++)
+        {
+            var m = doc.Models![i];
+            var at = $"models[{i}]";
+            if (string.IsNullOrWhiteSpace(m.Name))
+            {
+                errors.Add($"{at}.name: required");
+                continue;
+            }
+            foreach (var name in (m.Aliases ?? []).Prepend(m.Name))
+            {
+                if (string.IsNullOrWhiteSpace(name))
+                {
+                    errors.Add($"{at}.aliases: empty name");
+                }
+                else if (!names.TryAdd(name, m.Name))
+                {
+                    errors.Add($"{at}: the name '{name}' is already used by model '{names[name]}'");
+                }
+            }
+            models.Add(ValidateModel(m, at, errors));
+        }
+        return defaults with
+        {
+            Listen = doc.Listen ?? defaults.Listen,
+            Store = doc.Store,
+            MaxRequestBodyBytes = doc.MaxRequestBodyBytes is { } max
+                ? Positive(max, "max_request_body_bytes", errors) : defaults.MaxRequestBodyBytes,
+            ShutdownTimeout = Duration(doc.ShutdownTimeout, "shutdown_timeout", defaults.ShutdownTimeout, errors),
+            Models = models,
+        };
+    }
+
+    private static ModelConfig ValidateModel(ModelYaml m, string at, List<string> errors)
+    {
+        var backends = new List<BackendConfig>();
+        if (m.Backends is not { Count: > 0 })
+        {
+            errors.Add($"{at}.backends: at least one backend is required");
+        }
+        else if (m.Backends.Count > MaxBackendsPerModel)
+        {
+            errors.Add($"{at}.backends: at most {MaxBackendsPerModel} backends per model");
+        }
+        var urls = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+        for (var j = 0; j < (m.Backends?.Count ?? 0); j++)
+        {
+            var b = m.Backends![j];
+            var bat = $"{at}.backends[{j}]";
+            if (b.Url is null || !IsHttpUrl(b.Url, allowPath: false))
+            {
+                errors.Add($"{bat}.url: '{b.Url}' is not an http:// or https:// address (scheme, host and port, no path)");
+                continue;
+            }
+            var url = new Uri(b.Url.TrimEnd('/'));
+            if (!urls.Add(url.GetLeftPart(UriPartial.Authority)))
+            {
+                errors.Add($"{bat}.url: '{b.Url}' is listed twice");
+            }
+            backends.Add(new BackendConfig { Url = url, ServedModel = string.IsNullOrWhiteSpace(b.ServedModel) ? null : b.ServedModel });
+        }
+        var policy = m.Policy ?? BackendSelectionPolicies.LeastLoad;
+        if (!BackendSelectionPolicies.All.Contains(policy))
+        {
+            errors.Add($"{at}.policy: unknown policy '{policy}' (one of {string.Join(", ", BackendSelectionPolicies.All)})");
+        }
+        var health = new HealthConfig();
+        if (m.Health is { } h)
+        {
+            health = health with
+            {
+                Path = ValidPath(h.Path, $"{at}.health.path", health.Path, errors),
+                Interval = Duration(h.Interval, $"{at}.health.interval", health.Interval, errors, positive: true),
+                MetricsPath = ValidPath(h.MetricsPath, $"{at}.health.metrics_path", health.MetricsPath, errors),
+                ScrapeInterval = Duration(h.ScrapeInterval, $"{at}.health.scrape_interval", health.ScrapeInterval, errors, positive: true),
+                EjectAfter = h.EjectAfter is { } n ? (int)Positive(n, $"{at}.health.eject_after", errors) : health.EjectAfter,
+                Ejection = Duration(h.Ejection, $"{at}.health.ejection", health.Ejection, errors, positive: true),
+                MaxEjection = Duration(h.MaxEjection, $"{at}.health.max_ejection", health.MaxEjection, errors, positive: true),
+            };
+        }
+        var timeouts = new TimeoutsConfig();
+        if (m.Timeouts is { } t)
+        {
+            timeouts = new TimeoutsConfig
+            {
+                Connect = Duration(t.Connect, $"{at}.timeouts.connect", timeouts.Connect, errors, positive: true),
+                FirstToken = Duration(t.FirstToken, $"{at}.timeouts.first_token", timeouts.FirstToken, errors, positive: true),
+                Idle = Duration(t.Idle, $"{at}.timeouts.idle", timeouts.Idle, errors, positive: true),
+            };
+        }
+        if (m.Retries is < 0 or > 10)
+        {
+            errors.Add($"{at}.retries: {m.Retries} is outside 0–10");
+        }
+        return new ModelConfig
+        {
+            Name = m.Name!,
+            Aliases = m.Aliases?.Where(a => !string.IsNullOrWhiteSpace(a)).ToArray() ?? [],
+            Policy = policy,
+            Backends = backends,
+            Health = health,
+            Retries = m.Retries ?? 2,
+            Timeouts = timeouts,
+        };
+    }
+
+    private static bool IsHttpUrl(string text, bool allowPath) =>
+        Uri.TryCreate(text.TrimEnd('/'), UriKind.Absolute, out var uri)
+        && uri.Scheme is "http" or "https"
+        && (allowPath || uri.AbsolutePath == "/")
+        && string.IsNullOrEmpty(uri.Query);
+
+    private static string ValidPath(string? path, string at, string fallback, List<string> errors)
+    {
+        if (path is null)
+        {
+            return fallback;
+        }
+        if (!path.StartsWith('/'))
+        {
+            errors.Add($"{at}: '{path}' must start with /");
+        }
+        return path;
+    }
+
+    private static TimeSpan Duration(string? text, string at, TimeSpan fallback, List<string> errors, bool positive = false)
+    {
+        if (text is null)
+        {
+            return fallback;
+        }
+        if (!Durations.TryParse(text, out var value) || (positive && value <= TimeSpan.Zero))
+        {
+            errors.Add($"{at}: '{text}' is not a {(positive ? "positive " : "")}duration (e.g. 250ms, 5s, 2m)");
+            return fallback;
+        }
+        return value;
+    }
+
+    private static long Positive(long value, string at, List<string> errors)
+    {
+        if (value <= 0)
+        {
+            errors.Add($"{at}: {value.ToString(CultureInfo.InvariantCulture)} must be positive");
+        }
+        return value;
+    }
+
+    // The file's shape, as YamlDotNet fills it: strings where the file has durations, so validation can say which
+    // entry is wrong instead of failing on the first bad scalar. Unknown keys are errors (typos must not pass).
+    private sealed class FleetYaml
+    {
+        public string? Listen { get; set; }
+
+        public string? Store { get; set; }
+
+        public long? MaxRequestBodyBytes { get; set; }
+
+        public string? ShutdownTimeout { get; set; }
+
+        public List<ModelYaml>? Models { get; set; }
+    }
+
+    private sealed class ModelYaml
+    {
+        public string? Name { get; set; }
+
+        public List<string>? Aliases { get; set; }
+
+        public string? Policy { get; set; }
+
+        public List<BackendYaml>? Backends { get; set; }
+
+        public HealthYaml? Health { get; set; }
+
+        public int? Retries { get; set; }
+
+        public TimeoutsYaml? Timeouts { get; set; }
+    }
+
+    private sealed class BackendYaml
+    {
+        public string? Url { get; set; }
+
+        public string? ServedModel { get; set; }
+    }
+
+    private sealed class HealthYaml
+    {
+        public string? Path { get; set; }
+
+        public string? Interval { get; set; }
+
+        public string? MetricsPath { get; set; }
+
+        public string? ScrapeInterval { get; set; }
+
+        public long? EjectAfter { get; set; }
+
+        public string? Ejection { get; set; }
+
+        public string? MaxEjection { get; set; }
+    }
+
+    private sealed class TimeoutsYaml
+    {
+        public string? Connect { get; set; }
+
+        public string? FirstToken { get; set; }
+
+        public string? Idle { get; set; }
+    }
+}

@@ -1,0 +1,109 @@
+using System.Net.Http.Headers;
+using LlmFleet.Gateway.Model;
+using LlmFleet.Gateway.Requests;
+using Microsoft.AspNetCore.Http;
+using Yarp.ReverseProxy.Forwarder;
+
+namespace LlmFleet.Gateway.Forwarding;
+
+/// <summary>
+/// One request's conversation with its backends, as YARP's transformer: it sends the buffered body (with the
+/// backend's served model name written in when it differs), holds back a 502/503 while another backend could still
+/// take the request, and wraps the response body for the usage tee and the stream guards.
+/// </summary>
+internal sealed class GatewayExchange(GatewayRequest request, TimeProvider time) : HttpTransformer
+{
+    private static readonly MediaTypeHeaderValue Json = new("application/json");
+    private PoolBackend? _backend;
+    private PooledBody? _rewritten;
+    private byte[]? _rewrittenFor;
+
+    /// <summary>Bit per pool backend already tried for this request.</summary>
+    public ulong Tried { get; private set; }
+
+    /// <summary>The last attempt answered 502/503 and was held back for a retry.</summary>
+    public bool RetryRequested { get; private set; }
+
+    /// <summary>The status the backend answered on the last attempt; 0 when it did not answer.</summary>
+    public int UpstreamStatus { get; private set; }
+
+    /// <summary>The last attempt's response body wrapper; null when no body was relayed.</summary>
+    public UpstreamResponseStream? Upstream { get; private set; }
+
+    public void BeginAttempt(PoolBackend backend)
+    {
+        _backend = backend;
+        Tried |= 1UL << backend.Index;
+        RetryRequested = false;
+        UpstreamStatus = 0;
+        Upstream = null;
+    }
+
+    /// <summary>Whether a retry could go anywhere: attempts left and an untried backend that is available.</summary>
+    public bool CanRetry()
+    {
+        if (request.Attempts > request.Pool.Config.Retries)
+        {
+            return false;
+        }
+        foreach (var b in request.Pool.Backends)
+        {
+            if ((Tried & (1UL << b.Index)) == 0 && b.State.IsAvailable)
+            {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    public override async ValueTask TransformRequestAsync(HttpContext httpContext, HttpRequestMessage proxyRequest, string destinationPrefix, CancellationToken cancellationToken)
+    {
+        await base.TransformRequestAsync(httpContext, proxyRequest, destinationPrefix, cancellationToken);
+        // The body was read once into a pooled buffer; every attempt sends from it.
+        var content = new ReadOnlyMemoryContent(BodyFor(_backend!));
+        content.Headers.ContentType = Json;
+        proxyRequest.Content = content;
+        proxyRequest.Options.Set(UpstreamClient.ConnectTimeoutOption, request.Pool.Config.Timeouts.Connect);
+    }
+
+    public override async ValueTask<bool> TransformResponseAsync(HttpContext httpContext, HttpResponseMessage? proxyResponse, CancellationToken cancellationToken)
+    {
+        if (proxyResponse is null)
+        {
+            return await base.TransformResponseAsync(httpContext, proxyResponse, cancellationToken);
+        }
+        UpstreamStatus = (int)proxyResponse.StatusCode;
+        if (UpstreamStatus is 502 or 503 && CanRetry())
+        {
+            // Nothing has been sent to the client: drop this answer and let the caller try another backend.
+            RetryRequested = true;
+            return false;
+        }
+        await base.TransformResponseAsync(httpContext, proxyResponse, cancellationToken);
+        var isEventStream = proxyResponse.Content.Headers.ContentType?.MediaType == "text/event-stream";
+        var timeouts = request.Pool.Config.Timeouts;
+        var aborted = httpContext.RequestAborted;
+        proxyResponse.Content = new UpstreamContent(proxyResponse.Content,
+            inner => Upstream = new UpstreamResponseStream(inner, isEventStream, timeouts.FirstToken, timeouts.Idle, aborted, time));
+        return true;
+    }
+
+    private ReadOnlyMemory<byte> BodyFor(PoolBackend backend)
+    {
+        var inspection = request.Inspection;
+        if (backend.ServedModelJson is not { } served || !inspection.HasModel
+            || request.Body.Span[inspection.ModelToken].SequenceEqual(served))
+        {
+            return request.Body.Memory;
+        }
+        if (!ReferenceEquals(_rewrittenFor, served))
+        {
+            _rewritten?.Dispose();
+            _rewritten = request.Body.Splice(inspection.ModelToken, served);
+            _rewrittenFor = served;
+        }
+        return _rewritten!.Memory;
+    }
+
+    public void ReleaseBuffers() => _rewritten?.Dispose();
+}

@@ -1,0 +1,294 @@
+using System.Buffers;
+using System.IO.Hashing;
+using LlmFleet.Gateway.Errors;
+using LlmFleet.Gateway.Hosting;
+using LlmFleet.Gateway.Metrics;
+using LlmFleet.Gateway.Model;
+using LlmFleet.Gateway.Requests;
+using LlmFleet.Gateway.Routing;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging;
+using Yarp.ReverseProxy.Forwarder;
+
+namespace LlmFleet.Gateway.Forwarding;
+
+/// <summary>
+/// The request path (shared/ARCHITECTURE.md, "Serve"): read the body once, pick out <c>model</c> and <c>stream</c>,
+/// resolve the pool, run the request filters, let the pool's policy pick a backend, forward with YARP. Retries go to
+/// another backend only while nothing has reached the client; a stream that breaks later ends with an error event.
+/// </summary>
+internal sealed partial class GatewayForwarder(
+    GatewayState state,
+    IHttpForwarder forwarder,
+    UpstreamInvoker invoker,
+    GatewayMetrics metrics,
+    IEnumerable<IGatewayRequestFilter> filters,
+    IEnumerable<IUsageObserver> observers,
+    TimeProvider time,
+    ILogger<GatewayForwarder> logger)
+{
+    /// <summary>Model names longer than this cannot be configured names; they are answered 404 without a lookup.</summary>
+    private const int MaxModelNameChars = 256;
+
+    private readonly IGatewayRequestFilter[] _filters = filters.ToArray();
+    private readonly IUsageObserver[] _observers = observers.ToArray();
+
+    public async Task HandleAsync(HttpContext context)
+    {
+        var table = state.Current;
+        var start = time.GetTimestamp();
+        PooledBody? body;
+        try
+        {
+            body = await PooledBody.ReadAsync(context.Request.Body, context.Request.ContentLength, table.Config.MaxRequestBodyBytes, context.RequestAborted);
+        }
+        catch (BadHttpRequestException e)
+        {
+            await RefuseAsync(context, "unknown", e.StatusCode, $"could not read the request body: {e.Message}");
+            return;
+        }
+        if (body is null)
+        {
+            await RefuseAsync(context, "unknown", 413, $"the request body is larger than the gateway's limit of {table.Config.MaxRequestBodyBytes} bytes");
+            return;
+        }
+        using (body)
+        {
+            var (inspection, pool) = Route(body.Span, table);
+            if (inspection.Error is { } error)
+            {
+                await RefuseAsync(context, "unknown", 400, error);
+                return;
+            }
+            if (!inspection.HasModel)
+            {
+                await RefuseAsync(context, "unknown", 400, "the request has no 'model'; valid models: " + string.Join(", ", table.ModelNames), "model");
+                return;
+            }
+            if (pool is null)
+            {
+                var sent = System.Text.Encoding.UTF8.GetString(body.Span[inspection.ModelToken]).Trim('"');
+                await RefuseAsync(context, "unknown", 404,
+                    $"The model `{sent}` does not exist. Valid models: {string.Join(", ", table.ModelNames)}.", "model");
+                return;
+            }
+            var request = new GatewayRequest(pool, body, inspection, start);
+            if (inspection.HasPrefix && pool.Policy is PrefixAffinityPolicy)
+            {
+                request.AffinityKey = XxHash3.HashToUInt64(body.Span[inspection.Prefix]);
+            }
+            foreach (var filter in _filters)
+            {
+                if (!await filter.OnRequestAsync(context, request))
+                {
+                    metrics.RequestRefused(pool.Name, context.Response.StatusCode);
+                    return;
+                }
+            }
+            await ForwardAsync(context, request);
+        }
+    }
+
+    private static (RequestInspection, ModelPool?) Route(ReadOnlySpan<byte> body, RoutingTable table)
+    {
+        Span<char> model = stackalloc char[MaxModelNameChars];
+        var inspection = RequestInspector.Inspect(body, model);
+        ModelPool? pool = null;
+        if (inspection.Error is null && inspection.HasModel && !inspection.ModelTooLong)
+        {
+            table.TryGetPool(model[..inspection.ModelLength], out pool);
+        }
+        return (inspection, pool);
+    }
+
+    private async Task ForwardAsync(HttpContext context, GatewayRequest request)
+    {
+        var pool = request.Pool;
+        var config = pool.Config;
+        var exchange = new GatewayExchange(request, time);
+        var backendName = "none";
+        metrics.RequestStarted(pool);
+        try
+        {
+            while (true)
+            {
+                var backend = Pick(request, exchange.Tried);
+                if (backend is null)
+                {
+                    if (request.Attempts == 0)
+                    {
+                        context.Response.Headers.RetryAfter = "1";
+                        await OpenAiErrors.WriteAsync(context, 503, $"no healthy backend for model '{pool.Name}'; try again shortly");
+                    }
+                    else
+                    {
+                        await OpenAiErrors.WriteAsync(context, 502, $"every backend tried for model '{pool.Name}' failed");
+                    }
+                    return;
+                }
+                backendName = backend.State.Name;
+                if (request.Attempts > 0)
+                {
+                    metrics.Retried(pool);
+                }
+                request.Attempts++;
+                request.Backend = backend;
+                exchange.BeginAttempt(backend);
+                var attemptStart = time.GetTimestamp();
+                backend.State.Begin();
+                ForwarderError error;
+                try
+                {
+                    error = await forwarder.SendAsync(context, backend.State.Prefix, invoker.Invoker, pool.ForwarderConfig, exchange);
+                }
+                finally
+                {
+                    backend.State.End();
+                }
+                metrics.UpstreamLatency(pool, backend.State, time.GetElapsedTime(attemptStart));
+                if (await ConcludeAsync(context, request, exchange, backend, error))
+                {
+                    return;
+                }
+                // Nothing reached the client: clear what the failed attempt left and try another backend.
+                context.Response.Clear();
+                context.Features.Set<IForwarderErrorFeature>(null);
+            }
+        }
+        finally
+        {
+            exchange.ReleaseBuffers();
+            var status = context.RequestAborted.IsCancellationRequested ? 499 : context.Response.StatusCode;
+            metrics.RequestEnded(pool, backendName, status);
+            if (exchange.Upstream is { } upstream)
+            {
+                request.Usage = upstream.Usage;
+                if (upstream.Usage is { } usage)
+                {
+                    metrics.Tokens(pool, usage.PromptTokens, usage.CompletionTokens);
+                }
+                if (upstream.IsEventStream && upstream.FirstByteTimestamp != 0)
+                {
+                    metrics.TimeToFirstToken(pool, time.GetElapsedTime(request.StartTimestamp, upstream.FirstByteTimestamp));
+                }
+            }
+            foreach (var observer in _observers)
+            {
+                observer.OnCompleted(context, request, status);
+            }
+        }
+    }
+
+    /// <summary>Settles one attempt: true when the request is done, false to retry on another backend.</summary>
+    private async Task<bool> ConcludeAsync(HttpContext context, GatewayRequest request, GatewayExchange exchange, PoolBackend backend, ForwarderError error)
+    {
+        var pool = request.Pool;
+        if (error == ForwarderError.None)
+        {
+            if (exchange.RetryRequested)
+            {
+                RecordFailure(pool, backend);
+                Log.Retrying(logger, pool.Name, backend.State.Name, $"HTTP {exchange.UpstreamStatus}");
+                return false;
+            }
+            if (exchange.Upstream is { Failure: not StreamFailure.None } upstream)
+            {
+                // The stream had started: no retry. End it in a way clients understand.
+                RecordFailure(pool, backend);
+                var timedOut = upstream.Failure == StreamFailure.TimedOut;
+                Log.StreamBroken(logger, pool.Name, backend.State.Name, upstream.Failure.ToString());
+                await OpenAiErrors.WriteStreamErrorAsync(context, upstream.EndsOnEventBoundary, timedOut ? 504 : 502,
+                    timedOut ? $"the backend sent nothing for longer than the configured timeout; the stream was ended by the gateway"
+                             : $"the backend's stream broke off; the gateway ended it");
+                return true;
+            }
+            if (exchange.UpstreamStatus >= 500)
+            {
+                RecordFailure(pool, backend);
+            }
+            else
+            {
+                backend.State.RecordSuccess();
+            }
+            return true;
+        }
+        if (context.RequestAborted.IsCancellationRequested)
+        {
+            // The client left; YARP has cancelled the upstream request, which makes vLLM abort it.
+            return true;
+        }
+        RecordFailure(pool, backend);
+        var exception = context.Features.Get<IForwarderErrorFeature>()?.Exception;
+        if (context.Response.HasStarted)
+        {
+            Log.ResponseFailed(logger, pool.Name, backend.State.Name, error.ToString(), exception);
+            return true;
+        }
+        if (error == ForwarderError.RequestTimedOut)
+        {
+            await OpenAiErrors.WriteAsync(context, 504, $"the backend for model '{pool.Name}' did not answer within {pool.Config.Timeouts.FirstToken.TotalSeconds:0.###} s");
+            return true;
+        }
+        if ((error is ForwarderError.Request or ForwarderError.RequestCanceled or ForwarderError.ResponseHeaders) && exchange.CanRetry())
+        {
+            Log.Retrying(logger, pool.Name, backend.State.Name, exception?.Message ?? error.ToString());
+            return false;
+        }
+        Log.ResponseFailed(logger, pool.Name, backend.State.Name, error.ToString(), exception);
+        await OpenAiErrors.WriteAsync(context, 502, $"the backend for model '{pool.Name}' failed: {exception?.Message ?? error.ToString()}");
+        return true;
+    }
+
+    private PoolBackend? Pick(GatewayRequest request, ulong tried)
+    {
+        var backends = request.Pool.Backends;
+        var candidates = ArrayPool<PoolBackend>.Shared.Rent(backends.Count);
+        try
+        {
+            var n = 0;
+            foreach (var b in backends)
+            {
+                if ((tried & (1UL << b.Index)) == 0 && b.State.IsAvailable)
+                {
+                    candidates[n++] = b;
+                }
+            }
+            return n == 0 ? null : request.Pool.Policy.Pick(request, request.Pool, candidates.AsSpan(0, n));
+        }
+        finally
+        {
+            ArrayPool<PoolBackend>.Shared.Return(candidates, clearArray: true);
+        }
+    }
+
+    private void RecordFailure(ModelPool pool, PoolBackend backend)
+    {
+        var health = pool.Config.Health;
+        if (backend.State.RecordFailure(health.EjectAfter, health.Ejection, health.MaxEjection, time.GetUtcNow()))
+        {
+            metrics.Ejected(backend.State);
+            Log.Ejected(logger, backend.State.Name, backend.State.ConsecutiveFailures);
+        }
+    }
+
+    private async Task RefuseAsync(HttpContext context, string model, int status, string message, string? param = null)
+    {
+        metrics.RequestRefused(model, status);
+        await OpenAiErrors.WriteAsync(context, status, message, param);
+    }
+
+    private static partial class Log
+    {
+        [LoggerMessage(1, LogLevel.Information, "Retrying a request for {Model}: backend {Backend} failed before answering ({Reason})")]
+        public static partial void Retrying(ILogger logger, string model, string backend, string reason);
+
+        [LoggerMessage(2, LogLevel.Warning, "A stream for {Model} from backend {Backend} ended early ({Reason}); sent an error event")]
+        public static partial void StreamBroken(ILogger logger, string model, string backend, string reason);
+
+        [LoggerMessage(3, LogLevel.Warning, "A request for {Model} to backend {Backend} failed: {Error}")]
+        public static partial void ResponseFailed(ILogger logger, string model, string backend, string error, Exception? exception);
+
+        [LoggerMessage(4, LogLevel.Warning, "Ejected backend {Backend} after {Failures} consecutive failures")]
+        public static partial void Ejected(ILogger logger, string backend, int failures);
+    }
+}

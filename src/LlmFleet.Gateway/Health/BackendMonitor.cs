@@ -1,0 +1,185 @@
+using LlmFleet.Gateway.Configuration;
+using LlmFleet.Gateway.Metrics;
+using LlmFleet.Gateway.Model;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace LlmFleet.Gateway.Health;
+
+/// <summary>
+/// Watches every backend of the routing table in force, one loop per backend: scrapes vLLM's <c>/metrics</c> for the
+/// least-load gauges (every <c>scrape_interval</c>), probes <c>/health</c> (every <c>interval</c>), and gives an
+/// ejected backend its half-open probe when the ejection ends. Loops start and stop as reloads add and remove
+/// backends. This is the fleet's monitor too (shared/ARCHITECTURE.md, "Operate"): its state is the
+/// <see cref="BackendState"/> of each backend.
+/// </summary>
+internal sealed partial class BackendMonitor(GatewayState state, GatewayMetrics metrics, TimeProvider time, ILogger<BackendMonitor> logger)
+    : BackgroundService
+{
+    /// <summary>How often loops look at the table for changed settings and at ejections that have ended.</summary>
+    private static readonly TimeSpan Tick = TimeSpan.FromMilliseconds(100);
+
+    private readonly HttpClient _http = new(new SocketsHttpHandler { UseProxy = false, PooledConnectionIdleTimeout = TimeSpan.FromSeconds(30) })
+    {
+        Timeout = Timeout.InfiniteTimeSpan,
+    };
+
+    private readonly Dictionary<BackendState, CancellationTokenSource> _loops = [];
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        RoutingTable? seen = null;
+        try
+        {
+            while (!stoppingToken.IsCancellationRequested)
+            {
+                var table = state.Current;
+                if (!ReferenceEquals(table, seen))
+                {
+                    Reconcile(table, stoppingToken);
+                    seen = table;
+                }
+                await Task.Delay(Tick, time, stoppingToken);
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+        }
+        finally
+        {
+            foreach (var cts in _loops.Values)
+            {
+                await cts.CancelAsync();
+            }
+            _http.Dispose();
+        }
+    }
+
+    private void Reconcile(RoutingTable table, CancellationToken stoppingToken)
+    {
+        var wanted = table.Backends.ToHashSet();
+        foreach (var (backend, cts) in _loops.Where(l => !wanted.Contains(l.Key)).ToArray())
+        {
+            cts.Cancel();
+            _loops.Remove(backend);
+        }
+        foreach (var backend in wanted.Where(b => !_loops.ContainsKey(b)))
+        {
+            var cts = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
+            _loops[backend] = cts;
+            _ = Task.Run(() => WatchAsync(backend, cts.Token), CancellationToken.None);
+        }
+    }
+
+    /// <summary>The health settings of the first pool that lists the backend.</summary>
+    private HealthConfig SettingsFor(BackendState backend)
+    {
+        foreach (var pool in state.Current.Pools)
+        {
+            foreach (var b in pool.Backends)
+            {
+                if (ReferenceEquals(b.State, backend))
+                {
+                    return pool.Config.Health;
+                }
+            }
+        }
+        return new HealthConfig();
+    }
+
+    private async Task WatchAsync(BackendState backend, CancellationToken ct)
+    {
+        var nextProbe = DateTimeOffset.MinValue;
+        var nextScrape = DateTimeOffset.MinValue;
+        try
+        {
+            while (!ct.IsCancellationRequested)
+            {
+                var settings = SettingsFor(backend);
+                var now = time.GetUtcNow();
+                if (backend.IsEjected && now.UtcTicks >= backend.EjectedUntilTicks)
+                {
+                    await HalfOpenProbeAsync(backend, settings, ct);
+                }
+                if (now >= nextProbe)
+                {
+                    nextProbe = now + settings.Interval;
+                    await ProbeAsync(backend, settings, ct);
+                }
+                if (now >= nextScrape)
+                {
+                    nextScrape = now + settings.ScrapeInterval;
+                    await ScrapeAsync(backend, settings, ct);
+                }
+                var wait = Min(nextProbe, nextScrape) - time.GetUtcNow();
+                await Task.Delay(wait < Tick ? (wait > TimeSpan.Zero ? wait : TimeSpan.Zero) : Tick, time, ct);
+            }
+        }
+        catch (OperationCanceledException) when (ct.IsCancellationRequested)
+        {
+        }
+    }
+
+    private async Task ProbeAsync(BackendState backend, HealthConfig settings, CancellationToken ct)
+    {
+        var ok = await GetAsync(backend, settings.Path, settings.Interval, ct) is not null;
+        var before = backend.Health;
+        backend.Health = ok ? BackendHealth.Healthy : BackendHealth.Unhealthy;
+        if (before != backend.Health && (before != BackendHealth.Unknown || !ok))
+        {
+            Log.HealthChanged(logger, backend.Name, backend.Health.ToString());
+        }
+    }
+
+    private async Task HalfOpenProbeAsync(BackendState backend, HealthConfig settings, CancellationToken ct)
+    {
+        if (await GetAsync(backend, settings.Path, settings.Interval, ct) is not null)
+        {
+            backend.Readmit();
+            backend.Health = BackendHealth.Healthy;
+            Log.Readmitted(logger, backend.Name);
+        }
+        else
+        {
+            backend.Reeject(settings.Ejection, settings.MaxEjection, time.GetUtcNow());
+            metrics.Ejected(backend);
+        }
+    }
+
+    private async Task ScrapeAsync(BackendState backend, HealthConfig settings, CancellationToken ct)
+    {
+        if (await GetAsync(backend, settings.MetricsPath, settings.ScrapeInterval, ct) is { } text)
+        {
+            backend.Load = BackendScrape.Parse(text, time.GetUtcNow());
+        }
+    }
+
+    /// <summary>The body of a 200 answer, or null (error status, refused, timed out).</summary>
+    private async Task<string?> GetAsync(BackendState backend, string path, TimeSpan interval, CancellationToken ct)
+    {
+        using var cts = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        cts.CancelAfter(Clamp(interval, TimeSpan.FromMilliseconds(500), TimeSpan.FromSeconds(5)));
+        try
+        {
+            using var response = await _http.GetAsync(new Uri(backend.Url, path), cts.Token);
+            return response.IsSuccessStatusCode ? await response.Content.ReadAsStringAsync(cts.Token) : null;
+        }
+        catch (Exception e) when (e is HttpRequestException or IOException || (e is OperationCanceledException && !ct.IsCancellationRequested))
+        {
+            return null;
+        }
+    }
+
+    private static DateTimeOffset Min(DateTimeOffset a, DateTimeOffset b) => a < b ? a : b;
+
+    private static TimeSpan Clamp(TimeSpan value, TimeSpan min, TimeSpan max) => value < min ? min : value > max ? max : value;
+
+    private static partial class Log
+    {
+        [LoggerMessage(1, LogLevel.Warning, "Backend {Backend} is now {Health}")]
+        public static partial void HealthChanged(ILogger logger, string backend, string health);
+
+        [LoggerMessage(2, LogLevel.Information, "Backend {Backend} passed its half-open probe and takes requests again")]
+        public static partial void Readmitted(ILogger logger, string backend);
+    }
+}

@@ -1,0 +1,68 @@
+using LlmFleet.Gateway.Configuration;
+using LlmFleet.Gateway.Forwarding;
+using LlmFleet.Gateway.Health;
+using LlmFleet.Gateway.Metrics;
+using LlmFleet.Gateway.Model;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace LlmFleet.Gateway.Hosting;
+
+/// <summary>Builds the gateway's <see cref="WebApplication"/>; the CLI (<c>serve</c>, <c>up</c>), tests and benchmarks start this same server.</summary>
+public static class GatewayHost
+{
+    /// <exception cref="FleetConfigException">The configuration file is missing or invalid.</exception>
+    public static WebApplication Build(GatewayOptions options)
+    {
+        var config = options.Config ?? (options.ConfigPath is { } path
+            ? FleetConfigLoader.Load(path)
+            : throw new ArgumentException("either ConfigPath or Config is required", nameof(options)));
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.WebHost.UseUrls(options.Urls ?? config.Listen);
+        builder.WebHost.ConfigureKestrel(k =>
+        {
+            k.AddServerHeader = false;
+            // The gateway enforces its own (larger, configurable) body limit and answers 413 in OpenAI's shape.
+            k.Limits.MaxRequestBodySize = null;
+            k.Limits.MinRequestBodyDataRate = null;
+            k.Limits.MinResponseDataRate = null;
+        });
+        builder.Logging.SetMinimumLevel(options.MinimumLogLevel);
+        builder.Logging.AddFilter("Microsoft", LogLevel.Warning);
+        builder.Logging.AddFilter("Yarp", LogLevel.Warning);
+        builder.Logging.AddSimpleConsole(o => o.SingleLine = true);
+        // Graceful shutdown: Kestrel stops accepting, lets requests (streams included) run until this deadline, then
+        // aborts them, which cancels their upstream requests.
+        builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = config.ShutdownTimeout);
+        builder.Services.AddSingleton(options.TimeProvider);
+        builder.Services.AddSingleton(new GatewayState(config, options.TimeProvider, options.Random));
+        builder.Services.AddSingleton(sp => new GatewayMetrics(() => sp.GetRequiredService<GatewayState>().Current));
+        builder.Services.AddHttpForwarder();
+        builder.Services.AddSingleton<UpstreamInvoker>();
+        builder.Services.AddSingleton<GatewayForwarder>();
+        builder.Services.AddHostedService<BackendMonitor>();
+        if (options.Config is null && options.ConfigPath is { } watched)
+        {
+            builder.Services.AddHostedService(sp => new FleetConfigWatcher(watched, sp.GetRequiredService<GatewayState>(),
+                sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<FleetConfigWatcher>>()));
+        }
+        options.ConfigureServices?.Invoke(builder.Services);
+        var app = builder.Build();
+        GatewayEndpoints.Map(app);
+        return app;
+    }
+
+    /// <summary>Builds and starts a gateway; the returned handle knows the address it listens on.</summary>
+    public static async Task<RunningGateway> StartAsync(GatewayOptions options, CancellationToken cancellationToken = default)
+    {
+        var app = Build(options);
+        await app.StartAsync(cancellationToken);
+        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        return new RunningGateway(app, new Uri(address.Replace("[::]", "127.0.0.1", StringComparison.Ordinal)));
+    }
+}

@@ -1,0 +1,38 @@
+using LlmFleet.Gateway.Configuration;
+
+namespace LlmFleet.Gateway.Model;
+
+/// <summary>
+/// The routing table in force. A reload builds a whole new <see cref="RoutingTable"/> and swaps the reference, so a
+/// request that has started keeps the pool and backends it resolved, and the next one sees the new table.
+/// </summary>
+public sealed class GatewayState
+{
+    private readonly TimeProvider _time;
+    private readonly Random _random;
+    private volatile RoutingTable _current;
+
+    public GatewayState(FleetConfig config, TimeProvider time, Random random)
+    {
+        _time = time;
+        _random = random;
+        _current = RoutingTable.Build(config, null, random, time.GetUtcNow());
+    }
+
+    public RoutingTable Current => _current;
+
+    /// <summary>Raised after each successful swap.</summary>
+    public event Action<RoutingTable>? Reloaded;
+
+    public RoutingTable Apply(FleetConfig config)
+    {
+        RoutingTable next;
+        lock (_random)
+        {
+            next = RoutingTable.Build(config, _current, _random, _time.GetUtcNow());
+            _current = next;
+        }
+        Reloaded?.Invoke(next);
+        return next;
+    }
+}

@@ -1,0 +1,19 @@
+using LlmFleet.Gateway.Configuration;
+
+namespace LlmFleet.Gateway.Model;
+
+/// <summary>One backend as one pool sees it: its configuration (served model name) and the shared runtime state.</summary>
+public sealed class PoolBackend(BackendConfig config, BackendState state, int index)
+{
+    public BackendConfig Config { get; } = config;
+
+    public BackendState State { get; } = state;
+
+    /// <summary>Position in the pool, the bit that marks it as tried during one request's retries.</summary>
+    public int Index { get; } = index;
+
+    /// <summary>The model name written into forwarded bodies, as UTF-8 JSON string bytes; null keeps the client's.</summary>
+    internal byte[]? ServedModelJson { get; } = config.ServedModel is { } name
+        ? [(byte)'"', .. System.Text.Json.JsonEncodedText.Encode(name).EncodedUtf8Bytes, (byte)'"']
+        : null;
+}
