@@ -1,0 +1,39 @@
+using System.Text.Json;
+using System.Text.Json.Serialization.Metadata;
+using LlmFleet.Vllm.Errors;
+using LlmFleet.Vllm.OpenAi;
+using Microsoft.AspNetCore.Http;
+
+namespace LlmFleet.Simulation.Api;
+
+/// <summary>Reading requests and writing JSON answers and vLLM-shaped errors.</summary>
+internal static class ApiIo
+{
+    public static Task WriteErrorAsync(HttpContext http, ErrorResponse error)
+    {
+        http.Response.StatusCode = error.Error.Code;
+        return http.Response.WriteAsJsonAsync(error, VllmJsonContext.Default.ErrorResponse, "application/json", http.RequestAborted);
+    }
+
+    public static Task WriteJsonAsync<T>(HttpContext http, T value, JsonTypeInfo<T> type) =>
+        http.Response.WriteAsJsonAsync(value, type, "application/json", http.RequestAborted);
+
+    /// <summary>The request body as <typeparamref name="T"/>; null after answering 400 with vLLM's error body.</summary>
+    public static async Task<T?> ReadAsync<T>(HttpContext http, JsonTypeInfo<T> type) where T : class
+    {
+        try
+        {
+            var value = await JsonSerializer.DeserializeAsync(http.Request.Body, type, http.RequestAborted);
+            if (value is not null)
+            {
+                return value;
+            }
+            await WriteErrorAsync(http, VllmErrors.Create(400, "Request body must be a JSON object"));
+        }
+        catch (JsonException e)
+        {
+            await WriteErrorAsync(http, VllmErrors.Create(400, $"Invalid request body: {e.Message}"));
+        }
+        return null;
+    }
+}

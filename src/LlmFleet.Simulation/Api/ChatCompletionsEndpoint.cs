@@ -1,0 +1,251 @@
+using System.IO.Pipelines;
+using LlmFleet.Simulation.Hosting;
+using LlmFleet.Simulation.Text;
+using LlmFleet.Vllm.Errors;
+using LlmFleet.Vllm.OpenAi;
+using LlmFleet.Vllm.Sse;
+using Microsoft.AspNetCore.Http;
+
+namespace LlmFleet.Simulation.Api;
+
+/// <summary><c>POST /v1/chat/completions</c>, streamed and not, with reasoning, tool calls, <c>n</c> and stop strings.</summary>
+internal static class ChatCompletionsEndpoint
+{
+    public static async Task HandleAsync(HttpContext http, TwinContext twin)
+    {
+        var request = await ApiIo.ReadAsync(http, VllmJsonContext.Default.ChatCompletionRequest);
+        if (request is null)
+        {
+            return;
+        }
+        if (!twin.Serves(request.Model))
+        {
+            await ApiIo.WriteErrorAsync(http, VllmErrors.ModelNotFound(request.Model!));
+            return;
+        }
+        if (request.Messages.Count == 0)
+        {
+            await ApiIo.WriteErrorAsync(http, VllmErrors.Create(400, "messages must not be empty", "messages"));
+            return;
+        }
+        if (PromptChecks.CheckN(request.N) is { } nError)
+        {
+            await ApiIo.WriteErrorAsync(http, nError);
+            return;
+        }
+        var toolChoice = ChooseTool(request, out var toolError);
+        if (toolError is not null)
+        {
+            await ApiIo.WriteErrorAsync(http, toolError);
+            return;
+        }
+        var ids = twin.Tokenizer.Encode(PromptTokenizer.RenderChat(request.Messages, request.Tools));
+        if (PromptChecks.Check(twin.Profile, ids.Count, request.RequestedMaxTokens, out var maxTokens) is { } lengthError)
+        {
+            await ApiIo.WriteErrorAsync(http, lengthError);
+            return;
+        }
+
+        var number = twin.NextRequestNumber();
+        var scripts = new OutputScript[request.N ?? 1];
+        for (var i = 0; i < scripts.Length; i++)
+        {
+            var seed = twin.ChoiceSeed(request.Seed, number, i);
+            ToolCallScript? call = null;
+            byte[]? arguments = null;
+            if (toolChoice is not null)
+            {
+                var rng = new SplitMix64(seed ^ 0x7001);
+                call = new ToolCallScript($"chatcmpl-tool-{rng.Next():x16}{rng.Next():x16}", toolChoice.Name);
+                arguments = SchemaArguments.Generate(toolChoice.Parameters, ref rng);
+            }
+            scripts[i] = OutputScriptBuilder.Build(new OutputScriptBuilder.Spec(
+                seed, maxTokens, request.IgnoreEos ?? false, request.MinTokens ?? 0, request.Stop,
+                twin.Profile.Reasoning && request.ThinkingEnabled, call, arguments));
+        }
+
+        using var run = new GenerationRun(twin, ids.Count, PromptTokenizer.BlockHashes(ids), scripts);
+        var id = $"chatcmpl-{Guid.NewGuid():N}";
+        var created = twin.NowUnixSeconds;
+        run.Start(http.RequestAborted);
+        if (request.Stream == true)
+        {
+            await StreamAsync(http, twin, run, id, created, request.StreamOptions);
+            return;
+        }
+        await run.WaitAllAsync();
+        if (http.RequestAborted.IsCancellationRequested)
+        {
+            return;
+        }
+        await ApiIo.WriteJsonAsync(http, BuildResponse(twin, run, id, created), VllmJsonContext.Default.ChatCompletionResponse);
+    }
+
+    /// <summary>
+    /// The function the model will call, or null for a text answer: a named <c>tool_choice</c>, any tool for
+    /// <c>required</c>, and with <c>auto</c> a call when the last message is the user's (after a tool result it answers).
+    /// </summary>
+    private static FunctionDefinition? ChooseTool(ChatCompletionRequest request, out ErrorResponse? error)
+    {
+        error = null;
+        var tools = request.Tools?.Where(t => t.Function is not null).Select(t => t.Function!).ToList() ?? [];
+        var forced = request.ForcedToolChoice;
+        if (forced is not null && forced != "required")
+        {
+            var named = tools.FirstOrDefault(t => t.Name == forced);
+            if (named is null)
+            {
+                error = VllmErrors.Create(400, $"Tool '{forced}' has not been passed in `tools`.", "tool_choice");
+            }
+            return named;
+        }
+        if (tools.Count == 0 || request.ToolsDisabled)
+        {
+            if (forced == "required")
+            {
+                error = VllmErrors.Create(400, "When using `tool_choice`, `tools` must be set.", "tool_choice");
+            }
+            return null;
+        }
+        if (forced == "required" || request.Messages[^1].Role == "user")
+        {
+            return tools[(int)((ulong)request.Messages.Count % (ulong)tools.Count)];
+        }
+        return null;
+    }
+
+    private static ChatCompletionResponse BuildResponse(TwinContext twin, GenerationRun run, string id, long created)
+    {
+        var response = new ChatCompletionResponse
+        {
+            Id = id,
+            Created = created,
+            Model = twin.Profile.ServedModelName,
+            Usage = Usage.Of(run.PromptTokens, run.CompletionTokens),
+        };
+        for (var i = 0; i < run.Scripts.Length; i++)
+        {
+            var script = run.Scripts[i];
+            var generated = run.Requests[i].GeneratedTokens;
+            var message = new ChatResponseMessage { ReasoningContent = script.ReasoningText(generated) };
+            if (script.ToolCall is { } call)
+            {
+                message.ToolCalls.Add(new ToolCall
+                {
+                    Id = call.Id,
+                    Function = new FunctionCall { Name = call.Name, Arguments = script.AnswerText(generated) },
+                });
+            }
+            else
+            {
+                message.Content = script.AnswerText(generated);
+            }
+            response.Choices.Add(new ChatChoice
+            {
+                Index = i,
+                Message = message,
+                FinishReason = run.FinishReason(i),
+                StopReason = script.StopReason,
+            });
+        }
+        return response;
+    }
+
+    private static async Task StreamAsync(HttpContext http, TwinContext twin, GenerationRun run, string id, long created,
+        StreamOptions? streamOptions)
+    {
+        http.Response.ContentType = SseFraming.ContentType;
+        http.Response.Headers.CacheControl = "no-cache";
+        var output = http.Response.BodyWriter;
+        var writer = new ChatChunkWriter(id, created, twin.Profile.ServedModelName);
+        var n = run.Scripts.Length;
+        var written = new int[n];
+        var done = new bool[n];
+        var toolNamed = new bool[n];
+        for (var i = 0; i < n; i++)
+        {
+            writer.WriteRole(output, i);
+        }
+        await output.FlushAsync(http.RequestAborted);
+        var sent = 0;
+        var remaining = n;
+        while (remaining > 0)
+        {
+            await run.Signal.WaitAsync();
+            for (var i = 0; i < n; i++)
+            {
+                if (done[i])
+                {
+                    continue;
+                }
+                var finished = run.Requests[i].IsFinished; // read before the count, which is final once finished
+                var generated = run.Requests[i].GeneratedTokens;
+                if (generated == written[i] && !finished)
+                {
+                    continue;
+                }
+                WriteTokens(writer, output, run, i, written[i], generated, finished, ref toolNamed[i]);
+                sent += generated - written[i];
+                written[i] = generated;
+                if (finished)
+                {
+                    done[i] = true;
+                    remaining--;
+                }
+            }
+            if (twin.Faults.Current.DropStreamAfterTokens is { } dropAfter && sent >= dropAfter)
+            {
+                await output.FlushAsync(http.RequestAborted);
+                run.Abort();
+                http.Abort(); // the fault: the connection just closes, no [DONE]
+                return;
+            }
+            var flush = await output.FlushAsync(http.RequestAborted);
+            if (flush.IsCanceled || flush.IsCompleted)
+            {
+                return;
+            }
+        }
+        if (streamOptions?.IncludeUsage == true)
+        {
+            writer.WriteUsage(output, Usage.Of(run.PromptTokens, run.CompletionTokens));
+        }
+        SseFraming.WriteDone(output);
+        await output.FlushAsync(http.RequestAborted);
+    }
+
+    /// <summary>Writes choice <paramref name="i"/>'s tokens [from, to): reasoning, then content or tool-call arguments.</summary>
+    private static void WriteTokens(ChatChunkWriter writer, PipeWriter output, GenerationRun run, int i, int from, int to,
+        bool finished, ref bool toolNamed)
+    {
+        var script = run.Scripts[i];
+        var reasoningEnd = Math.Min(to, script.ReasoningTokens);
+        var answerStart = Math.Max(from, script.ReasoningTokens);
+        var hasReasoning = from < reasoningEnd;
+        var hasAnswer = answerStart < to;
+        var finish = finished ? run.FinishReason(i) : null;
+        var stop = finished ? script.StopReason : null;
+        if (hasReasoning)
+        {
+            writer.WriteContent(output, i, script.Bytes(from, reasoningEnd), reasoning: true,
+                hasAnswer ? null : finish, hasAnswer ? null : stop);
+        }
+        if (hasAnswer)
+        {
+            if (script.ToolCall is { } call)
+            {
+                writer.WriteToolCall(output, i, 0, toolNamed ? null : call.Id, toolNamed ? null : call.Name,
+                    script.Bytes(answerStart, to), finish);
+                toolNamed = true;
+            }
+            else
+            {
+                writer.WriteContent(output, i, script.Bytes(answerStart, to), reasoning: false, finish, stop);
+            }
+        }
+        if (!hasReasoning && !hasAnswer && finish is not null)
+        {
+            writer.WriteFinish(output, i, finish, stop);
+        }
+    }
+}

@@ -1,0 +1,176 @@
+using System.Text.Json;
+using LlmFleet.Simulation.Hosting;
+using LlmFleet.Simulation.Text;
+using LlmFleet.Vllm.Errors;
+using LlmFleet.Vllm.OpenAi;
+using LlmFleet.Vllm.Sse;
+using Microsoft.AspNetCore.Http;
+
+namespace LlmFleet.Simulation.Api;
+
+/// <summary><c>POST /v1/completions</c>: a raw prompt (text or token ids), streamed or not.</summary>
+internal static class CompletionsEndpoint
+{
+    public static async Task HandleAsync(HttpContext http, TwinContext twin)
+    {
+        var request = await ApiIo.ReadAsync(http, VllmJsonContext.Default.CompletionRequest);
+        if (request is null)
+        {
+            return;
+        }
+        if (!twin.Serves(request.Model))
+        {
+            await ApiIo.WriteErrorAsync(http, VllmErrors.ModelNotFound(request.Model!));
+            return;
+        }
+        if (PromptChecks.CheckN(request.N) is { } nError)
+        {
+            await ApiIo.WriteErrorAsync(http, nError);
+            return;
+        }
+        var ids = PromptIds(twin, request.Prompt);
+        if (ids is null)
+        {
+            await ApiIo.WriteErrorAsync(http, VllmErrors.Create(400,
+                "prompt must be a non-empty string, a list with one string, or a list of token ids", "prompt"));
+            return;
+        }
+        // OpenAI's default max_tokens for completions is 16, and vLLM's completions endpoint keeps it.
+        if (PromptChecks.Check(twin.Profile, ids.Count, request.MaxTokens ?? 16, out var maxTokens) is { } lengthError)
+        {
+            await ApiIo.WriteErrorAsync(http, lengthError);
+            return;
+        }
+        var number = twin.NextRequestNumber();
+        var scripts = new OutputScript[request.N ?? 1];
+        for (var i = 0; i < scripts.Length; i++)
+        {
+            scripts[i] = OutputScriptBuilder.Build(new OutputScriptBuilder.Spec(
+                twin.ChoiceSeed(request.Seed, number, i), maxTokens, request.IgnoreEos ?? false, request.MinTokens ?? 0, request.Stop));
+        }
+
+        using var run = new GenerationRun(twin, ids.Count, PromptTokenizer.BlockHashes(ids), scripts);
+        var id = $"cmpl-{Guid.NewGuid():N}";
+        var created = twin.NowUnixSeconds;
+        run.Start(http.RequestAborted);
+        if (request.Stream == true)
+        {
+            await StreamAsync(http, twin, run, id, created, request.StreamOptions);
+            return;
+        }
+        await run.WaitAllAsync();
+        if (http.RequestAborted.IsCancellationRequested)
+        {
+            return;
+        }
+        var response = new CompletionResponse
+        {
+            Id = id,
+            Created = created,
+            Model = twin.Profile.ServedModelName,
+            Usage = Usage.Of(run.PromptTokens, run.CompletionTokens),
+        };
+        for (var i = 0; i < scripts.Length; i++)
+        {
+            response.Choices.Add(new CompletionChoice
+            {
+                Index = i,
+                Text = scripts[i].AnswerText(run.Requests[i].GeneratedTokens),
+                FinishReason = run.FinishReason(i),
+                StopReason = scripts[i].StopReason,
+            });
+        }
+        await ApiIo.WriteJsonAsync(http, response, VllmJsonContext.Default.CompletionResponse);
+    }
+
+    /// <summary>The prompt's token ids: text is tokenized, ids are taken as they are; only the first prompt is served.</summary>
+    private static IReadOnlyList<int>? PromptIds(TwinContext twin, JsonElement? prompt)
+    {
+        switch (prompt)
+        {
+            case { ValueKind: JsonValueKind.String } s when s.GetString() is { Length: > 0 } text:
+                return twin.Tokenizer.Encode(text);
+            case { ValueKind: JsonValueKind.Array } a when a.GetArrayLength() > 0:
+                var first = a[0];
+                if (first.ValueKind == JsonValueKind.String)
+                {
+                    return PromptIds(twin, first);
+                }
+                if (first.ValueKind == JsonValueKind.Array)
+                {
+                    return PromptIds(twin, first);
+                }
+                var ids = new List<int>(a.GetArrayLength());
+                foreach (var e in a.EnumerateArray())
+                {
+                    if (!e.TryGetInt32(out var id))
+                    {
+                        return null;
+                    }
+                    ids.Add(id);
+                }
+                return ids;
+            default:
+                return null;
+        }
+    }
+
+    private static async Task StreamAsync(HttpContext http, TwinContext twin, GenerationRun run, string id, long created,
+        StreamOptions? streamOptions)
+    {
+        http.Response.ContentType = SseFraming.ContentType;
+        http.Response.Headers.CacheControl = "no-cache";
+        var output = http.Response.BodyWriter;
+        var writer = new CompletionChunkWriter(id, created, twin.Profile.ServedModelName);
+        var n = run.Scripts.Length;
+        var written = new int[n];
+        var done = new bool[n];
+        var sent = 0;
+        var remaining = n;
+        await http.Response.StartAsync(http.RequestAborted);
+        while (remaining > 0)
+        {
+            await run.Signal.WaitAsync();
+            for (var i = 0; i < n; i++)
+            {
+                if (done[i])
+                {
+                    continue;
+                }
+                var finished = run.Requests[i].IsFinished;
+                var generated = run.Requests[i].GeneratedTokens;
+                if (generated == written[i] && !finished)
+                {
+                    continue;
+                }
+                writer.WriteText(output, i, run.Scripts[i].Bytes(written[i], generated),
+                    finished ? run.FinishReason(i) : null, finished ? run.Scripts[i].StopReason : null);
+                sent += generated - written[i];
+                written[i] = generated;
+                if (finished)
+                {
+                    done[i] = true;
+                    remaining--;
+                }
+            }
+            if (twin.Faults.Current.DropStreamAfterTokens is { } dropAfter && sent >= dropAfter)
+            {
+                await output.FlushAsync(http.RequestAborted);
+                run.Abort();
+                http.Abort();
+                return;
+            }
+            var flush = await output.FlushAsync(http.RequestAborted);
+            if (flush.IsCanceled || flush.IsCompleted)
+            {
+                return;
+            }
+        }
+        if (streamOptions?.IncludeUsage == true)
+        {
+            writer.WriteUsage(output, Usage.Of(run.PromptTokens, run.CompletionTokens));
+        }
+        SseFraming.WriteDone(output);
+        await output.FlushAsync(http.RequestAborted);
+    }
+}

@@ -1,0 +1,107 @@
+using LlmFleet.Simulation.Api;
+using LlmFleet.Simulation.Faults;
+using LlmFleet.Simulation.Hosting;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace LlmFleet.Simulation;
+
+/// <summary>
+/// Builds and starts vLLM twins on Kestrel. The CLI (<c>llmfleet sim</c>), the tests and the benchmarks all start
+/// the very same server through here.
+/// </summary>
+public static class TwinHost
+{
+    /// <summary>A twin's web application, not started. Its profile (planner figures) is resolved here.</summary>
+    /// <exception cref="ArgumentException">Bad options, or a deployment that does not fit.</exception>
+    /// <exception cref="LlmFleet.Catalog.CatalogException">Unknown model.</exception>
+    public static WebApplication Build(TwinOptions options, string url = "http://127.0.0.1:0")
+    {
+        var profile = TwinProfile.Create(options);
+        var twin = new TwinContext(options, profile);
+
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ApplicationName = "llmfleet-sim" });
+        builder.Logging.ClearProviders();
+        builder.WebHost.UseUrls(url);
+        builder.WebHost.ConfigureKestrel(k =>
+        {
+            k.AddServerHeader = false;
+            k.Limits.MaxConcurrentConnections = null;
+            k.Limits.MaxConcurrentUpgradedConnections = null;
+        });
+        builder.Services.AddSingleton(twin);
+        builder.Services.AddSingleton(profile);
+
+        var app = builder.Build();
+        app.Lifetime.ApplicationStarted.Register(twin.Engine.Start);
+        app.Lifetime.ApplicationStopped.Register(() => twin.Engine.DisposeAsync().AsTask().GetAwaiter().GetResult());
+        twin.Faults.Changed += faults =>
+        {
+            if (faults.Crash)
+            {
+                twin.Crashed = CrashAsync(app);
+            }
+        };
+
+        app.Use((http, next) => FaultMiddleware.InvokeAsync(http, twin, next));
+        app.MapGet("/health", http => InfoEndpoints.HealthAsync(http, twin));
+        app.MapGet("/version", http => InfoEndpoints.VersionAsync(http, twin));
+        app.MapGet("/metrics", http => InfoEndpoints.MetricsAsync(http, twin));
+        app.MapGet("/v1/models", http => InfoEndpoints.ModelsAsync(http, twin));
+        app.MapPost("/tokenize", http => Guard(http, twin, TokenizeEndpoints.TokenizeAsync));
+        app.MapPost("/detokenize", http => Guard(http, twin, TokenizeEndpoints.DetokenizeAsync));
+        if (options.Runner == "pooling")
+        {
+            app.MapPost("/v1/embeddings", http => Guard(http, twin, EmbeddingsEndpoint.HandleAsync));
+        }
+        else
+        {
+            app.MapPost("/v1/chat/completions", http => Guard(http, twin, ChatCompletionsEndpoint.HandleAsync));
+            app.MapPost("/v1/completions", http => Guard(http, twin, CompletionsEndpoint.HandleAsync));
+        }
+        app.MapGet(FaultsEndpoint.Path, http => FaultsEndpoint.GetAsync(http, twin));
+        app.MapPost(FaultsEndpoint.Path, http => FaultsEndpoint.PostAsync(http, twin));
+        if (options.Faults.Crash)
+        {
+            app.Lifetime.ApplicationStarted.Register(() => twin.Crashed = CrashAsync(app));
+        }
+        return app;
+    }
+
+    /// <summary>Builds and starts a twin; its <see cref="RunningTwin.BaseAddress"/> has the port actually bound.</summary>
+    public static async Task<RunningTwin> StartAsync(TwinOptions options, string url = "http://127.0.0.1:0",
+        CancellationToken ct = default)
+    {
+        var app = Build(options, url);
+        await app.StartAsync(ct);
+        return new RunningTwin(app, app.Services.GetRequiredService<TwinContext>());
+    }
+
+    /// <summary>The <c>crash</c> fault: stop listening and drop every connection at once, as a dead process would.</summary>
+    internal static async Task CrashAsync(WebApplication app)
+    {
+        await Task.Yield();
+        try
+        {
+            await app.StopAsync(new CancellationToken(canceled: true));
+        }
+        catch (OperationCanceledException)
+        {
+        }
+    }
+
+    /// <summary>A client that goes away mid-request is normal for a server, not an error to report.</summary>
+    private static async Task Guard(HttpContext http, TwinContext twin, Func<HttpContext, TwinContext, Task> handler)
+    {
+        try
+        {
+            await handler(http, twin);
+        }
+        catch (OperationCanceledException) when (http.RequestAborted.IsCancellationRequested)
+        {
+        }
+    }
+}

@@ -1,0 +1,37 @@
+namespace LlmFleet.Vllm.Errors;
+
+/// <summary>The errors vLLM's OpenAI server answers with, with its messages and types.</summary>
+public static class VllmErrors
+{
+    public static ErrorResponse Create(int status, string message, string? param = null) =>
+        new() { Error = new ErrorInfo { Message = message, Type = TypeFor(status), Param = param, Code = status } };
+
+    /// <summary>A prompt longer than <c>--max-model-len</c> (HTTP 400).</summary>
+    public static ErrorResponse PromptTooLong(long maxModelLen, int promptTokens) =>
+        Create(400, $"This model's maximum context length is {maxModelLen} tokens. However, your request has " +
+            $"{promptTokens} input tokens. Please reduce the length of the input messages.");
+
+    /// <summary>A prompt that fits but leaves less room than <c>max_tokens</c> asks for (HTTP 400).</summary>
+    public static ErrorResponse MaxTokensTooLarge(long maxModelLen, int promptTokens, int maxTokens) =>
+        Create(400, $"'max_tokens' or 'max_completion_tokens' is too large: {maxTokens}. This model's maximum context " +
+            $"length is {maxModelLen} tokens and your request has {promptTokens} input tokens " +
+            $"({maxTokens} > {maxModelLen} - {promptTokens}).", "max_tokens");
+
+    /// <summary>A <c>model</c> that this server does not serve (HTTP 404).</summary>
+    public static ErrorResponse ModelNotFound(string model) =>
+        Create(404, $"The model `{model}` does not exist.", "model");
+
+    /// <summary>The name vLLM gives to an HTTP status in <c>error.type</c>.</summary>
+    public static string TypeFor(int status) => status switch
+    {
+        400 => "BadRequestError",
+        401 => "UnauthorizedError",
+        404 => "NotFoundError",
+        422 => "UnprocessableEntityError",
+        429 => "RateLimitError",
+        500 => "InternalServerError",
+        501 => "NotImplementedError",
+        503 => "ServiceUnavailableError",
+        _ => "Error",
+    };
+}

@@ -1,0 +1,113 @@
+using System.Buffers;
+using System.Text.Json;
+
+namespace LlmFleet.Vllm.Sse;
+
+/// <summary>
+/// Writes <c>chat.completion.chunk</c> events as vLLM streams them: a first chunk per choice with the role, then
+/// content (or <c>reasoning_content</c>, or a tool call) deltas, the last delta of a choice carrying its
+/// <c>finish_reason</c>.
+/// </summary>
+public sealed class ChatChunkWriter(string id, long created, string model)
+    : ChunkWriterBase(id, "chat.completion.chunk", created, model)
+{
+    private static readonly JsonEncodedText DeltaName = JsonEncodedText.Encode("delta");
+    private static readonly JsonEncodedText RoleName = JsonEncodedText.Encode("role");
+    private static readonly JsonEncodedText Assistant = JsonEncodedText.Encode("assistant");
+    private static readonly JsonEncodedText ContentName = JsonEncodedText.Encode("content");
+    private static readonly JsonEncodedText ReasoningContentName = JsonEncodedText.Encode("reasoning_content");
+    private static readonly JsonEncodedText ToolCallsName = JsonEncodedText.Encode("tool_calls");
+    private static readonly JsonEncodedText TypeName = JsonEncodedText.Encode("type");
+    private static readonly JsonEncodedText FunctionValue = JsonEncodedText.Encode("function");
+    private static readonly JsonEncodedText NameName = JsonEncodedText.Encode("name");
+    private static readonly JsonEncodedText ArgumentsName = JsonEncodedText.Encode("arguments");
+
+    /// <summary>The opening chunk of a choice: <c>{"role":"assistant","content":""}</c>.</summary>
+    public void WriteRole(IBufferWriter<byte> output, int index)
+    {
+        var json = BeginChoice(output, index);
+        json.WriteString(RoleName, Assistant);
+        json.WriteString(ContentName, ""u8);
+        EndChoice(output, null, null);
+    }
+
+    /// <summary>A text delta (UTF-8); <paramref name="reasoning"/> puts it in <c>reasoning_content</c>.</summary>
+    public void WriteContent(IBufferWriter<byte> output, int index, ReadOnlySpan<byte> utf8Text, bool reasoning,
+        string? finishReason = null, string? stopReason = null)
+    {
+        var json = BeginChoice(output, index);
+        json.WriteString(reasoning ? ReasoningContentName : ContentName, utf8Text);
+        EndChoice(output, finishReason, stopReason);
+    }
+
+    /// <summary>
+    /// A tool-call delta: the first one (<paramref name="callId"/> and <paramref name="functionName"/> set) names the
+    /// call, later ones append to its <c>arguments</c>.
+    /// </summary>
+    public void WriteToolCall(IBufferWriter<byte> output, int index, int toolIndex, string? callId, string? functionName,
+        ReadOnlySpan<byte> utf8Arguments, string? finishReason = null)
+    {
+        var json = BeginChoice(output, index);
+        json.WriteStartArray(ToolCallsName);
+        json.WriteStartObject();
+        if (callId is not null)
+        {
+            json.WriteString(IdName, callId);
+            json.WriteString(TypeName, FunctionValue);
+        }
+        json.WriteNumber(IndexName, toolIndex);
+        json.WriteStartObject(FunctionValue);
+        if (functionName is not null)
+        {
+            json.WriteString(NameName, functionName);
+        }
+        json.WriteString(ArgumentsName, utf8Arguments);
+        json.WriteEndObject();
+        json.WriteEndObject();
+        json.WriteEndArray();
+        EndChoice(output, finishReason, null);
+    }
+
+    /// <summary>An empty delta that only carries the choice's <c>finish_reason</c>.</summary>
+    public void WriteFinish(IBufferWriter<byte> output, int index, string finishReason, string? stopReason = null)
+    {
+        BeginChoice(output, index);
+        EndChoice(output, finishReason, stopReason);
+    }
+
+    private Utf8JsonWriter BeginChoice(IBufferWriter<byte> output, int index)
+    {
+        var json = BeginEvent(output);
+        json.WriteStartArray(ChoicesName);
+        json.WriteStartObject();
+        json.WriteNumber(IndexName, index);
+        json.WriteStartObject(DeltaName);
+        return json;
+    }
+
+    private void EndChoice(IBufferWriter<byte> output, string? finishReason, string? stopReason)
+    {
+        var json = Json;
+        json.WriteEndObject();
+        json.WriteNull(LogprobsName);
+        if (finishReason is null)
+        {
+            json.WriteNull(FinishReasonName);
+        }
+        else
+        {
+            json.WriteString(FinishReasonName, finishReason);
+            if (stopReason is null)
+            {
+                json.WriteNull(StopReasonName);
+            }
+            else
+            {
+                json.WriteString(StopReasonName, stopReason);
+            }
+        }
+        json.WriteEndObject();
+        json.WriteEndArray();
+        EndEvent(output);
+    }
+}
