@@ -29,6 +29,7 @@ public static class LlmFleetApp
                     .WithDescription("Parameter breakdown of a catalog model, a config.json, or a folder holding one.")
                     .WithExample("models", "show", "glm-5.2", "--json");
             });
+            config.AddCommand<Commands.Verify.VerifyCommand>("verify").WithDescription("Check safetensors/GGUF structure and SHA-256 of every file in a model folder.");
             // Further commands register here, one line each.
         });
 
