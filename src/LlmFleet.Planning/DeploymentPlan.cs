@@ -1,0 +1,107 @@
+using LlmFleet.Catalog.Hardware;
+using LlmFleet.Catalog.Models;
+using LlmFleet.Planning.Performance;
+
+namespace LlmFleet.Planning;
+
+/// <summary>
+/// The planner's answer for one configuration: memory, fit, parallelism, offload, speed and the launch command.
+/// Sizes are bytes; speeds tokens per second; times seconds. Without a GPU in the request, <see cref="Recommendations"/>
+/// holds one plan per tier and the top-level figures are those of the first tier that fits.
+/// </summary>
+public sealed record DeploymentPlan
+{
+    public required string ModelId { get; init; }
+
+    public required string Quantization { get; init; }
+
+    /// <summary>The accelerator planned on; null only for a recommendation-only plan where no tier fits.</summary>
+    public HardwareSpec? Hardware { get; init; }
+
+    public required bool Fits { get; init; }
+
+    /// <summary>All weights the engine loads (MTP layers included where it loads them).</summary>
+    public required long WeightsBytes { get; init; }
+
+    public required IReadOnlyDictionary<TensorClass, long> WeightsBytesByClass { get; init; }
+
+    /// <summary>KV-cache bytes one token takes on one GPU, as the engine allocates it.</summary>
+    public required long KvCacheBytesPerToken { get; init; }
+
+    /// <summary>vLLM's "GPU KV cache size: N tokens" (per replica); for llama.cpp the context it allocates.</summary>
+    public required long KvCacheTokens { get; init; }
+
+    /// <summary>vLLM's "Maximum concurrency for C tokens per request", over all data-parallel replicas.</summary>
+    public required int MaxConcurrency { get; init; }
+
+    public required long ContextTokens { get; init; }
+
+    public required string KvCacheDtype { get; init; }
+
+    public required int Gpus { get; init; }
+
+    public required int Nodes { get; init; }
+
+    public required int TensorParallelSize { get; init; }
+
+    public required int PipelineParallelSize { get; init; }
+
+    public required int DataParallelSize { get; init; }
+
+    /// <summary>Weight bytes one GPU holds.</summary>
+    public required long WeightsBytesPerGpu { get; init; }
+
+    /// <summary>Activations, CUDA graphs, communication buffers: what a GPU needs besides weights and KV.</summary>
+    public required long RuntimeOverheadBytesPerGpu { get; init; }
+
+    /// <summary>GPU memory left for the KV cache on one GPU (negative when the weights do not fit).</summary>
+    public required long KvCacheBudgetBytesPerGpu { get; init; }
+
+    /// <summary>Weight bytes kept in system RAM (routed experts for llama.cpp, <c>--cpu-offload-gb</c> for vLLM).</summary>
+    public required long OffloadBytes { get; init; }
+
+    /// <summary>How many bytes of memory are missing when it does not fit; 0 when it fits.</summary>
+    public required long ShortfallBytes { get; init; }
+
+    /// <summary>What would fit instead, when this does not.</summary>
+    public required IReadOnlyList<string> Alternatives { get; init; }
+
+    public required double DecodeTokensPerSecondSingleStream { get; init; }
+
+    public required double DecodeTokensPerSecondAggregate { get; init; }
+
+    /// <summary>Sequences the aggregate figure decodes together: the requested concurrency, capped by what fits.</summary>
+    public required int AggregateConcurrency { get; init; }
+
+    public required double PrefillTokensPerSecond { get; init; }
+
+    /// <summary>Time to first token for a prompt that fills the context.</summary>
+    public required double TtftSeconds { get; init; }
+
+    /// <summary>MTP acceptance length the decode figures include (1 when they do not).</summary>
+    public required double MtpAcceptance { get; init; }
+
+    /// <summary><c>vllm</c>, <c>llama.cpp</c> or <c>mlx</c>.</summary>
+    public required string Engine { get; init; }
+
+    public required string Command { get; init; }
+
+    /// <summary>The same as a <c>docker run</c> line (vLLM's image or llama.cpp's server image); null where none.</summary>
+    public string? DockerCommand { get; init; }
+
+    public required IReadOnlyList<string> Warnings { get; init; }
+
+    /// <summary>Step times consistent with the figures above (without MTP), for the vLLM twin.</summary>
+    public required IStepTimeModel StepTime { get; init; }
+
+    /// <summary>One entry per tier when the request named no GPU; empty otherwise.</summary>
+    public IReadOnlyList<TierRecommendation> Recommendations { get; init; } = [];
+}
+
+/// <summary>The cheapest configuration of one tier that fits, or why none does.</summary>
+/// <param name="Tier"><c>enterprise</c>, <c>rental</c>, <c>workstation</c> or <c>apple</c>.</param>
+/// <param name="Plan">The plan of that configuration; null when nothing in the tier fits.</param>
+/// <param name="Reason">Why nothing fits, when <paramref name="Plan"/> is null.</param>
+/// <param name="PriceUsd">Purchase price of the hardware (GPUs or the Mac), when bought.</param>
+/// <param name="UsdPerHour">Rental price per hour, for the rental tier.</param>
+public sealed record TierRecommendation(string Tier, DeploymentPlan? Plan, string? Reason, double? PriceUsd, double? UsdPerHour);

@@ -1,0 +1,23 @@
+using System.Text.Json;
+
+namespace LlmFleet.Planning.Launch;
+
+/// <summary>Per-model vLLM flags (tool-call and reasoning parsers), read from the embedded
+/// <c>Data/Launch/model-flags.json</c>; the first entry whose <c>match</c> starts the model id wins.</summary>
+internal static class ModelFlags
+{
+    private static readonly List<(string Match, string[] Flags)> Entries = Load();
+
+    public static IReadOnlyList<string> For(string modelId) =>
+        Entries.FirstOrDefault(e => modelId.StartsWith(e.Match, StringComparison.OrdinalIgnoreCase)).Flags ?? [];
+
+    private static List<(string, string[])> Load()
+    {
+        using var stream = typeof(ModelFlags).Assembly.GetManifestResourceStream("LlmFleet.Planning.Data.Launch.model-flags.json")
+            ?? throw new InvalidDataException("missing embedded Data/Launch/model-flags.json");
+        using var doc = JsonDocument.Parse(stream);
+        return [.. doc.RootElement.GetProperty("models").EnumerateArray().Select(m => (
+            m.GetProperty("match").GetString()!,
+            m.GetProperty("flags").EnumerateArray().Select(f => f.GetString()!).ToArray()))];
+    }
+}

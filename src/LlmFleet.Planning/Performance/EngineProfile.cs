@@ -1,0 +1,21 @@
+namespace LlmFleet.Planning.Performance;
+
+/// <summary>
+/// How close an engine gets to the hardware's peaks, fitted on published measurements (see
+/// <c>Data/Calibration/engines.json</c>, which names each point and says which parameter it fixed).
+/// </summary>
+/// <param name="PerLayerOverheadSeconds">Fixed time per layer per step: kernel launches, synchronisation and
+/// tensor-parallel all-reduce latency. It dominates single-stream decode of large MoE models on fast GPUs.</param>
+/// <param name="MemoryEfficiency">Fraction of peak device-memory bandwidth a decode step achieves.</param>
+/// <param name="DecodeComputeEfficiency">Fraction of peak tensor FLOP/s a large decode batch achieves.</param>
+/// <param name="PrefillComputeEfficiency">Fraction of peak tensor FLOP/s prefill achieves.</param>
+/// <param name="RamEfficiency">Fraction of peak DRAM bandwidth the CPU achieves reading offloaded experts.</param>
+/// <param name="PrefillChunkTokens">Tokens per prefill step (vLLM's batched-token budget, llama.cpp's micro-batch).</param>
+public sealed record EngineProfile(
+    string Engine,
+    double PerLayerOverheadSeconds,
+    double MemoryEfficiency,
+    double DecodeComputeEfficiency,
+    double PrefillComputeEfficiency,
+    double RamEfficiency,
+    int PrefillChunkTokens);

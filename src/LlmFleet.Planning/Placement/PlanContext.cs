@@ -1,0 +1,22 @@
+using LlmFleet.Catalog.Hardware;
+using LlmFleet.Catalog.Models;
+using LlmFleet.Catalog.Quantization;
+
+namespace LlmFleet.Planning.Placement;
+
+/// <summary>Everything resolved from a request that placement and performance need.</summary>
+/// <param name="UsesMtp">The engine runs the model's MTP layers (vLLM speculative decoding).</param>
+/// <param name="Ram">Host memory; null when the request gave no RAM size (and the host is not Apple).</param>
+internal sealed record PlanContext(
+    ModelSource Model,
+    ModelArchitecture Architecture,
+    ParameterBreakdown Parameters,
+    QuantizationFormat Format,
+    WeightFootprint Weights,
+    HardwareSpec Hardware,
+    InferenceEngine Engine,
+    bool UsesMtp,
+    SystemMemory? Ram,
+    long ContextTokens,
+    string KvDtype,
+    double GpuMemoryUtilization);
