@@ -22,6 +22,7 @@ namespace LlmFleet.Planning.Performance;
 internal sealed record DecodeCost(
     int Layers,
     double PerLayerOverheadSeconds,
+    double PerTokenOverheadSeconds,
     double NonRoutedBytesPerGpu,
     double RoutedBytesPerGpu,
     double RamRoutedBytes,
@@ -59,7 +60,8 @@ internal sealed record DecodeCost(
         var computeSeconds = tokens * (FlopsPerToken + AttentionFlopsPerContextToken * attended) / DecodeFlopsPerSecond;
         var ramSeconds = (RamRoutedBytes * touched + RamDenseBytes) / RamBytesPerSecond;
         var pcieSeconds = PcieStreamBytesPerGpu / PcieBytesPerSecond;
-        return Layers * PerLayerOverheadSeconds + Math.Max(memorySeconds, computeSeconds) + ramSeconds + pcieSeconds;
+        return Layers * PerLayerOverheadSeconds + tokens * PerTokenOverheadSeconds
+            + Math.Max(memorySeconds, computeSeconds) + ramSeconds + pcieSeconds;
     }
 
     /// <summary>One MTP draft pass: one layer's overhead and its weights (the MTP layer is one decoder layer).</summary>

@@ -6,6 +6,11 @@ namespace LlmFleet.Planning.Performance;
 /// </summary>
 /// <param name="PerLayerOverheadSeconds">Fixed time per layer per step: kernel launches, synchronisation and
 /// tensor-parallel all-reduce latency. It dominates single-stream decode of large MoE models on fast GPUs.</param>
+/// <param name="PerTokenOverheadSeconds">Time per token in the decode batch per step beyond the roofline: scheduling,
+/// sampling, speculative verification bookkeeping. It is what makes measured throughput grow sub-linearly with
+/// concurrency while the roofline says a large batch is nearly free.</param>
+/// <param name="RequestOverheadSeconds">Fixed time to first token on top of the prefill itself (tokenization,
+/// scheduling, the first sampling step).</param>
 /// <param name="MemoryEfficiency">Fraction of peak device-memory bandwidth a decode step achieves.</param>
 /// <param name="DecodeComputeEfficiency">Fraction of peak tensor FLOP/s a large decode batch achieves.</param>
 /// <param name="PrefillComputeEfficiency">Fraction of peak tensor FLOP/s prefill achieves.</param>
@@ -14,6 +19,8 @@ namespace LlmFleet.Planning.Performance;
 public sealed record EngineProfile(
     string Engine,
     double PerLayerOverheadSeconds,
+    double PerTokenOverheadSeconds,
+    double RequestOverheadSeconds,
     double MemoryEfficiency,
     double DecodeComputeEfficiency,
     double PrefillComputeEfficiency,

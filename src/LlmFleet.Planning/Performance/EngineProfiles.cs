@@ -20,6 +20,8 @@ public static class EngineProfiles
         return doc.RootElement.GetProperty("engines").EnumerateArray().Select(e => new EngineProfile(
                 e.GetProperty("engine").GetString()!,
                 Value(e, "per_layer_overhead_seconds"),
+                Value(e, "per_token_overhead_seconds"),
+                Value(e, "request_overhead_seconds"),
                 Value(e, "memory_efficiency"),
                 Value(e, "decode_compute_efficiency"),
                 Value(e, "prefill_compute_efficiency"),

@@ -18,7 +18,13 @@ internal static class PerformanceEstimator
     {
         var profile = EngineProfiles.For(ctx.Engine);
         var decode = BuildDecodeCost(ctx, p, profile);
-        var prefillSecondsPerToken = PrefillSecondsPerToken(ctx, p, profile, decode);
+        var (computeSecondsPerToken, chunkSeconds) = PrefillCost(ctx, p, profile, decode);
+        // The steady prefill rate spreads each chunk's fixed cost over a full chunk; a single prompt pays whole
+        // chunks, plus the engine's fixed per-request latency.
+        var prefillSecondsPerToken = computeSecondsPerToken + chunkSeconds / profile.PrefillChunkTokens;
+        var ttft = profile.RequestOverheadSeconds
+            + Math.Ceiling(ctx.ContextTokens / (double)profile.PrefillChunkTokens) * chunkSeconds
+            + ctx.ContextTokens * computeSecondsPerToken;
         var stepModel = new RooflineStepTimeModel(decode, prefillSecondsPerToken);
         var c = (double)ctx.ContextTokens;
 
@@ -39,7 +45,7 @@ internal static class PerformanceEstimator
             aggregate = p.DataParallel * batch / decode.StepSeconds(batch, 1, batch * c);
         }
         return new PerformanceEstimate(single, aggregate, batch * p.DataParallel, 1 / prefillSecondsPerToken,
-            c * prefillSecondsPerToken, acceptance, stepModel);
+            ttft, acceptance, stepModel);
     }
 
     /// <summary>Draft tokens per step for an acceptance length: at most one accepted per draft, plus the bonus token.</summary>
@@ -57,6 +63,7 @@ internal static class PerformanceEstimator
         return new DecodeCost(
             Layers: a.NumLayers,
             PerLayerOverheadSeconds: profile.PerLayerOverheadSeconds,
+            PerTokenOverheadSeconds: profile.PerTokenOverheadSeconds,
             NonRoutedBytesPerGpu: (double)p.GpuNonRoutedBytes / tp,
             RoutedBytesPerGpu: (double)p.GpuRoutedBytes / tp,
             RamRoutedBytes: p.OffloadIsRoutedExperts && a.IsMoe ? p.OffloadBytes : 0,
@@ -74,7 +81,8 @@ internal static class PerformanceEstimator
             MtpDraftBytesPerGpu: MtpDraftBytes(ctx) / tp);
     }
 
-    private static double PrefillSecondsPerToken(PlanContext ctx, PlacementResult p, EngineProfile profile, DecodeCost decode)
+    /// <summary>Prefill cost: compute seconds per token, and the fixed seconds of one chunk (step).</summary>
+    private static (double ComputeSecondsPerToken, double ChunkSeconds) PrefillCost(PlanContext ctx, PlacementResult p, EngineProfile profile, DecodeCost decode)
     {
         var a = ctx.Architecture;
         var vllm = ctx.Engine == InferenceEngine.Vllm;
@@ -86,7 +94,6 @@ internal static class PerformanceEstimator
         var attended = a.Attention.Indexer is { } ix && vllm ? Math.Min(meanContext, ix.TopK) : meanContext;
         var indexerFlops = a.Attention.Indexer is { } ix2 && vllm ? 2.0 * ix2.NumHeads * ix2.HeadDim * meanContext * ix2.Layers : 0;
         var flops = 2.0 * ctx.Parameters.Active + PrefillAttentionFlops(a) * attended + indexerFlops;
-        var chunk = profile.PrefillChunkTokens;
         // Per chunk: the layer overheads and one full read of the weights on the GPUs (a chunk touches every expert)
         // and, when offloaded, moving the RAM-resident weights to the GPU: llama.cpp copies them for each micro-batch
         // it computes on the GPU; vLLM streams --cpu-offload-gb weights every forward pass.
@@ -94,7 +101,7 @@ internal static class PerformanceEstimator
             + (decode.NonRoutedBytesPerGpu + decode.RoutedBytesPerGpu) / decode.GpuBytesPerSecond
             + (decode.RamRoutedBytes + decode.RamDenseBytes) / decode.PcieBytesPerSecond
             + decode.PcieStreamBytesPerGpu / decode.PcieBytesPerSecond;
-        return flops / peak + perChunkSeconds / chunk;
+        return (flops / peak, perChunkSeconds);
     }
 
     /// <summary>Decode attention FLOPs per attended context token, all layers: MLA runs absorbed (scores against

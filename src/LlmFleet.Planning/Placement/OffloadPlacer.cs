@@ -52,7 +52,8 @@ internal static class OffloadPlacer
             problem = $"the non-offloadable weights and the {ctx.ContextTokens:N0}-token KV cache need {mustBeOnGpu / 1e9:N1} GB of GPU memory";
         }
         var ramNeed = offload + embedding + OsReserveBytes;
-        if (offload + embedding > 0 && shortfall == 0)
+        // The embedding table always stays in RAM, but any host has room for it: RAM only matters with offload.
+        if (offload > 0 && shortfall == 0)
         {
             var ram = ctx.Ram?.Bytes ?? 0;
             if (ram < ramNeed)
