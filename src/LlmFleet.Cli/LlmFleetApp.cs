@@ -30,6 +30,7 @@ public static class LlmFleetApp
                     .WithExample("models", "show", "glm-5.2", "--json");
             });
             config.AddCommand<Commands.Verify.VerifyCommand>("verify").WithDescription("Check safetensors/GGUF structure and SHA-256 of every file in a model folder.");
+            config.AddCommand<Commands.Doctor.DoctorCommand>("doctor").WithDescription("Check this host before serving: driver and CUDA, GPUs, Python, RAM, disk, /dev/shm, limits, and whether the model fits.");
             // Further commands register here, one line each.
         });
 

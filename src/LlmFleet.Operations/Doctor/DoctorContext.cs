@@ -24,11 +24,10 @@ public sealed class DoctorContext
             : throw new ArgumentException($"unknown engine '{options.Engine}' (expected one of: {string.Join(", ", DoctorData.Engines.Keys)})");
         _nvidia = new(() => NvidiaSmiProbe.RunAsync(commands, CancellationToken.None));
         _python = new(() => PythonProbe.RunAsync(commands, engine.Packages, CancellationToken.None));
+        needs ??= new PlannerModelNeeds();
         _needs = new(async () => options.Model is null
             ? ModelNeeds.None("no model named (pass a model id and --quant)")
-            : needs is null
-                ? ModelNeeds.None("the planner is not available")
-                : await needs.GetAsync(this));
+            : await needs.GetAsync(this));
     }
 
     public DoctorOptions Options { get; }
