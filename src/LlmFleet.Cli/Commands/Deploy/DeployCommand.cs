@@ -1,0 +1,136 @@
+using System.ComponentModel;
+using LlmFleet.Catalog.Models;
+using LlmFleet.Cli.Infrastructure;
+using LlmFleet.Operations.Deploy;
+using LlmFleet.Planning;
+using Spectre.Console;
+using Spectre.Console.Cli;
+
+namespace LlmFleet.Cli.Commands.Deploy;
+
+/// <summary>
+/// <c>llmfleet deploy &lt;model&gt; --gpu G [plan options] --target T --replicas N --out DIR</c>: plans as
+/// <c>plan</c> does, then writes ready-to-apply files for the target and a README into a new folder. Exit code 1
+/// when the plan does not fit, 2 when the request does not suit the target.
+/// </summary>
+internal sealed class DeployCommand(CliConsole console) : Command<DeployCommand.Settings>
+{
+    /// <summary>The plan options (the same names and defaults as <c>plan</c>'s) and where the files go.</summary>
+    public sealed class Settings : CommandSettings
+    {
+        [CommandArgument(0, "<model>")]
+        [Description("A catalog id (see `llmfleet models`), a path to a config.json, or a folder holding one.")]
+        public string Model { get; init; } = "";
+
+        [CommandOption("--quant")]
+        [Description("Weight format (see `llmfleet quants`). Default: bf16.")]
+        public string Quant { get; init; } = "bf16";
+
+        [CommandOption("--gpu")]
+        [Description("Hardware id (see `llmfleet hardware`); required, the files reserve this kind of GPU.")]
+        public string? Gpu { get; init; }
+
+        [CommandOption("--gpus")]
+        [Description("GPUs of one replica over all its nodes. Default: the fewest that fit.")]
+        public int? Gpus { get; init; }
+
+        [CommandOption("--nodes")]
+        [Description("Servers one replica spans. Default: as few as the GPUs per node allow.")]
+        public int? Nodes { get; init; }
+
+        [CommandOption("--ram-gb")]
+        public double? RamGb { get; init; }
+
+        [CommandOption("--ram-channels")]
+        public int? RamChannels { get; init; }
+
+        [CommandOption("--ram-type")]
+        public string? RamType { get; init; }
+
+        [CommandOption("--context")]
+        [Description("Maximum model length in tokens. Default: the model's maximum capped at 131072, shrunk to what fits.")]
+        public long? Context { get; init; }
+
+        [CommandOption("--concurrency")]
+        public int Concurrency { get; init; } = 1;
+
+        [CommandOption("--kv-dtype")]
+        public string KvDtype { get; init; } = "auto";
+
+        [CommandOption("--gpu-memory-utilization")]
+        public double GpuMemoryUtilization { get; init; } = 0.9;
+
+        [CommandOption("--mtp-acceptance")]
+        public double? MtpAcceptance { get; init; }
+
+        [CommandOption("--target")]
+        [Description("compose, systemd, kubernetes or production-stack.")]
+        public string? Target { get; init; }
+
+        [CommandOption("--replicas")]
+        [Description("Copies of the planned server behind the gateway. Default: 1.")]
+        public int Replicas { get; init; } = 1;
+
+        [CommandOption("--namespace")]
+        [Description("Kubernetes namespace of the objects. Default: default.")]
+        public string Namespace { get; init; } = "default";
+
+        [CommandOption("--out")]
+        [Description("A new or empty folder for the files.")]
+        public string? Out { get; init; }
+    }
+
+    public override int Execute(CommandContext context, Settings settings, CancellationToken cancellationToken)
+    {
+        if (settings.Target is null || !DeployTargets.TryParse(settings.Target, out var target))
+        {
+            throw new UsageException($"--target must be one of {string.Join(", ", DeployTargets.All)}" + (settings.Target is null ? "" : $" (got '{settings.Target}')"));
+        }
+        if (string.IsNullOrWhiteSpace(settings.Out))
+        {
+            throw new UsageException("--out is required: the folder the files are written to");
+        }
+        if (settings.Gpu is null)
+        {
+            throw new UsageException("--gpu is required: the files reserve a kind of GPU (see `llmfleet hardware`); `llmfleet plan` without --gpu recommends one");
+        }
+        if (settings.Replicas < 1)
+        {
+            throw new UsageException($"--replicas must be at least 1 (got {settings.Replicas})");
+        }
+        var plan = Planner.Plan(new PlanRequest(
+            ModelSource.Resolve(settings.Model), settings.Quant, settings.Gpu, settings.Gpus, settings.Nodes, settings.RamGb,
+            settings.Context, settings.Concurrency, settings.KvDtype, settings.GpuMemoryUtilization, settings.MtpAcceptance,
+            settings.RamChannels, settings.RamType));
+        if (!plan.Fits)
+        {
+            console.Error.WriteLine($"error: {DoesNotFit(plan)}");
+            return ExitCodes.No;
+        }
+        IReadOnlyList<DeployFile> files;
+        try
+        {
+            files = Deployer.Generate(new DeployRequest(plan, target, settings.Replicas, settings.Namespace));
+            BundleWriter.Write(settings.Out, files);
+        }
+        catch (Exception e) when (e is DeployException or IOException or UnauthorizedAccessException)
+        {
+            throw new UsageException(e.Message);
+        }
+        console.Ansi.MarkupLine($"[bold]{Markup.Escape(settings.Target)}[/]: {settings.Replicas} × {plan.Gpus} × {Markup.Escape(plan.Hardware!.Id)} " +
+            $"({Markup.Escape(plan.ModelId)} {Markup.Escape(plan.Quantization)}, TP {plan.TensorParallelSize}, PP {plan.PipelineParallelSize}, {plan.Nodes} node(s) each); " +
+            $"apply as {Markup.Escape(Path.Combine(settings.Out, "README.md"))} says:");
+        foreach (var f in files)
+        {
+            console.Ansi.WriteLine($"  {Path.Combine(settings.Out, f.Path)}");
+        }
+        return ExitCodes.Success;
+    }
+
+    /// <summary>The planner's reason, as <c>plan</c> reports it: what is missing and what would fit instead.</summary>
+    private static string DoesNotFit(DeploymentPlan plan)
+    {
+        var reason = $"{plan.ModelId} ({plan.Quantization}) does not fit on {plan.Gpus} x {plan.Hardware?.Id}: {Units.Gb(plan.ShortfallBytes)} of memory missing";
+        return plan.Alternatives.Count > 0 ? $"{reason}; would fit: {string.Join("; ", plan.Alternatives)}" : reason;
+    }
+}

@@ -1,0 +1,86 @@
+using System.Globalization;
+using System.Text;
+
+namespace LlmFleet.Operations.Deploy;
+
+/// <summary>The README written beside the artefacts: what was planned, what each file is, and the commands to apply them.</summary>
+internal static class DeployReadme
+{
+    public static string Write(VllmServer server, DeployRequest request, IReadOnlyList<DeployFile> files)
+    {
+        var c = CultureInfo.InvariantCulture;
+        var p = server.Plan;
+        var s = new StringBuilder();
+        s.AppendLine($"# {server.ModelId} ({p.Quantization}) — {Target(request.Target)}");
+        s.AppendLine();
+        s.AppendLine($"Written by `llmfleet deploy` from the plan: {request.Replicas.ToString(c)} replica(s), each {server.GpusPerReplica.ToString(c)} × {p.Hardware!.Name} " +
+            $"over {server.Nodes.ToString(c)} node(s), tensor parallel {server.TensorParallelSize.ToString(c)}, pipeline parallel {server.PipelineParallelSize.ToString(c)}, " +
+            $"data parallel {server.DataParallelSize.ToString(c)}; context {p.ContextTokens.ToString("N0", c)} tokens; KV cache {p.KvCacheTokens.ToString("N0", c)} tokens per replica.");
+        s.AppendLine();
+        s.AppendLine($"- vLLM image `{server.Image}` serving `{server.Model}`; the plan's command:");
+        s.AppendLine();
+        s.AppendLine("  ```");
+        s.AppendLine("  " + p.Command);
+        s.AppendLine("  ```");
+        s.AppendLine($"- Start-up allowance {(server.StartupSeconds / 60).ToString(c)} minutes before a server counts as failed (loading, or on first start downloading, {(p.WeightsBytes / 1e9).ToString("N0", c)} GB of weights).");
+        s.AppendLine($"- Clients call the gateway on port {GatewayConfig.Port.ToString(c)} with `\"model\": \"{server.ModelId}\"`.");
+        s.AppendLine();
+        s.AppendLine("## Files");
+        s.AppendLine();
+        foreach (var f in files)
+        {
+            s.AppendLine($"- `{f.Path}`");
+        }
+        s.AppendLine();
+        s.AppendLine("## Apply");
+        s.AppendLine();
+        s.AppendLine("```bash");
+        switch (request.Target)
+        {
+            case DeployTarget.Compose:
+                s.AppendLine("# Needs Docker with the NVIDIA container toolkit. Put your Hugging Face token in hf.env first.");
+                s.AppendLine("docker compose up -d");
+                s.AppendLine("docker compose ps   # vLLM replicas turn healthy once the weights are loaded");
+                break;
+            case DeployTarget.Systemd:
+                s.AppendLine("sudo install -d /etc/llmfleet /var/cache/huggingface");
+                s.AppendLine("sudo install -m 600 hf.env /etc/llmfleet/hf.env        # fill in HF_TOKEN first");
+                s.AppendLine("sudo install -m 644 vllm-*.env fleet.yaml /etc/llmfleet/");
+                s.AppendLine("sudo install -m 644 vllm@.service llmfleet-gateway.service /etc/systemd/system/");
+                s.AppendLine("sudo systemctl daemon-reload");
+                s.AppendLine("sudo systemctl enable --now " + string.Join(" ", Enumerable.Range(0, request.Replicas).Select(r => $"vllm@{r.ToString(c)}")) + " llmfleet-gateway");
+                s.AppendLine("# prometheus.yml: add its scrape_configs to your Prometheus.");
+                break;
+            case DeployTarget.Kubernetes:
+                s.AppendLine("# Needs the NVIDIA device plugin" + (server.Nodes > 1 ? ", LeaderWorkerSet (kubernetes-sigs/lws)" : "") + ", KEDA and the Prometheus Operator.");
+                s.AppendLine($"kubectl -n {request.Namespace} create secret generic hf-token --from-literal=HF_TOKEN=<your token>");
+                s.AppendLine("kubectl apply -f vllm.yaml -f gateway.yaml");
+                break;
+            default:
+                s.AppendLine($"kubectl create secret generic hf-token --from-literal=HF_TOKEN=<your token>");
+                s.AppendLine("helm repo add vllm https://vllm-project.github.io/production-stack");
+                s.AppendLine("helm install llmfleet vllm/vllm-stack -f values.yaml");
+                break;
+        }
+        s.AppendLine("```");
+        if (p.Warnings.Count > 0)
+        {
+            s.AppendLine();
+            s.AppendLine("## Planner warnings");
+            s.AppendLine();
+            foreach (var w in p.Warnings)
+            {
+                s.AppendLine($"- {w}");
+            }
+        }
+        return s.ToString();
+    }
+
+    private static string Target(DeployTarget target) => target switch
+    {
+        DeployTarget.Compose => "docker compose",
+        DeployTarget.Systemd => "systemd",
+        DeployTarget.Kubernetes => "Kubernetes",
+        _ => "vLLM production-stack Helm chart",
+    };
+}

@@ -1,0 +1,9 @@
+using LlmFleet.Planning;
+
+namespace LlmFleet.Operations.Deploy;
+
+/// <summary>What to generate: a plan that fits, where it runs, and how many copies of it.</summary>
+/// <param name="Plan">A vLLM plan with <see cref="DeploymentPlan.Fits"/> true.</param>
+/// <param name="Replicas">Independent copies of the plan's server, each with the plan's GPUs (default 1).</param>
+/// <param name="Namespace">Kubernetes namespace of every object and of the gateway's discovery (default <c>default</c>).</param>
+public sealed record DeployRequest(DeploymentPlan Plan, DeployTarget Target, int Replicas = 1, string Namespace = "default");
