@@ -19,6 +19,9 @@ public sealed record FleetConfig
     public TimeSpan ShutdownTimeout { get; init; } = TimeSpan.FromSeconds(30);
 
     public IReadOnlyList<ModelConfig> Models { get; init; } = [];
+
+    /// <summary><c>auth:</c>, <c>limits:</c> and <c>usage:</c>: API keys, rate limits, usage ledger (issue 8).</summary>
+    public Access.AccessConfig Access { get; init; } = new();
 }
 
 /// <summary>One model as clients name it, and the pool of vLLM backends that serve it.</summary>

@@ -97,6 +97,7 @@ public static class FleetConfigLoader
                 ? Positive(max, "max_request_body_bytes", errors) : defaults.MaxRequestBodyBytes,
             ShutdownTimeout = Duration(doc.ShutdownTimeout, "shutdown_timeout", defaults.ShutdownTimeout, errors),
             Models = models,
+            Access = Access.AccessConfigParser.Parse(doc.Auth, doc.Limits, doc.Usage, doc.Listen ?? defaults.Listen, errors),
         };
     }
 
@@ -222,6 +223,13 @@ public static class FleetConfigLoader
         public string? Listen { get; set; }
 
         public string? Store { get; set; }
+
+        /// <summary><c>keys</c>, <c>none</c> or a mapping; see <see cref="Access.AccessConfigParser"/>.</summary>
+        public object? Auth { get; set; }
+
+        public string? Limits { get; set; }
+
+        public object? Usage { get; set; }
 
         public long? MaxRequestBodyBytes { get; set; }
 

@@ -20,8 +20,8 @@ public sealed class GatewayRequest
     /// <summary>The pool the requested model or alias resolved to.</summary>
     public ModelPool Pool { get; }
 
-    /// <summary>The body as the client sent it.</summary>
-    public PooledBody Body { get; }
+    /// <summary>The body as the client sent it (or as a request filter amended it, e.g. to ask for stream usage).</summary>
+    public PooledBody Body { get; internal set; }
 
     public bool Stream => Inspection.Stream;
 

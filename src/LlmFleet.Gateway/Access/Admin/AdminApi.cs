@@ -1,0 +1,133 @@
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using LlmFleet.Gateway.Access.Hosting;
+using LlmFleet.Gateway.Access.Keys;
+using LlmFleet.Gateway.Access.Ledger;
+using LlmFleet.Gateway.Access.Stores;
+using LlmFleet.Gateway.Errors;
+using Microsoft.AspNetCore.Http;
+
+namespace LlmFleet.Gateway.Access.Admin;
+
+/// <summary>
+/// <c>/admin/keys</c> (GET list, POST create; <c>/admin/keys/{id}</c> GET, DELETE revoke;
+/// <c>/admin/keys/{id}/rotate</c> POST) and <c>/admin/usage?by=key|model|day&amp;since=yyyy-MM-dd</c>. Only with the
+/// admin key (<c>Authorization: Bearer …</c>) from <c>LLMFLEET_ADMIN_KEY</c> or <c>auth.admin_key_env</c>; without
+/// that variable the admin API answers 403 to everyone. JSON is snake_case, as the CLI's <c>--json</c>.
+/// </summary>
+internal sealed class AdminApi(AccessConfig config, IAccessStore store, AccessStartup startup, TimeProvider time, KeyCache? cache = null)
+{
+    public static readonly JsonSerializerOptions Json = new()
+    {
+        PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
+        Converters = { new JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseLower) },
+    };
+
+    private readonly byte[]? _adminHash = Environment.GetEnvironmentVariable(config.AdminKeyEnv) is { Length: > 0 } admin
+        ? SHA256.HashData(Encoding.UTF8.GetBytes(admin)) : null;
+
+    public async Task HandleAsync(HttpContext context)
+    {
+        if (_adminHash is null)
+        {
+            await OpenAiErrors.WriteAsync(context, 403, $"the admin API is off: set {config.AdminKeyEnv} for the gateway to turn it on");
+            return;
+        }
+        if (!IsAdmin(context.Request.Headers.Authorization.ToString()))
+        {
+            await OpenAiErrors.WriteAsync(context, 401, "the admin API needs the admin key: 'Authorization: Bearer <admin key>'");
+            return;
+        }
+        var parts = (context.Request.Path.Value ?? "").Trim('/').Split('/');
+        var method = context.Request.Method;
+        var ct = context.RequestAborted;
+        var admin = new KeyAdministration(store, cache?.Hasher ?? await KeyAdministration.HasherForAsync(store, config.SecretEnv, ct), time);
+        try
+        {
+            switch (parts)
+            {
+                case ["keys"] when HttpMethods.IsGet(method):
+                    await WriteAsync(context, 200, await admin.ListAsync(ct));
+                    return;
+                case ["keys"] when HttpMethods.IsPost(method):
+                    var spec = await JsonSerializer.DeserializeAsync<NewKeySpec>(context.Request.Body, Json, ct)
+                        ?? throw new ArgumentException("the body must be a JSON object with at least \"name\"");
+                    var created = await admin.CreateAsync(spec, ct);
+                    await startup.ReloadAsync(ct);
+                    await WriteAsync(context, 201, created);
+                    return;
+                case ["keys", var id] when HttpMethods.IsGet(method):
+                    await WriteOrNotFoundAsync(context, id, await admin.ShowAsync(id, ct));
+                    return;
+                case ["keys", var id] when HttpMethods.IsDelete(method):
+                    await RevokeAsync(context, admin, id, ct);
+                    return;
+                case ["keys", var id, "revoke"] when HttpMethods.IsPost(method):
+                    await RevokeAsync(context, admin, id, ct);
+                    return;
+                case ["keys", var id, "rotate"] when HttpMethods.IsPost(method):
+                    var rotated = await admin.RotateAsync(id, ct);
+                    await startup.ReloadAsync(ct);
+                    await WriteOrNotFoundAsync(context, id, rotated);
+                    return;
+                case ["usage"] when HttpMethods.IsGet(method):
+                    await WriteAsync(context, 200, await UsageAsync(context.Request.Query["by"], context.Request.Query["since"], ct));
+                    return;
+                default:
+                    await OpenAiErrors.WriteAsync(context, 404, $"no such admin endpoint: {method} /admin{context.Request.Path}");
+                    return;
+            }
+        }
+        catch (Exception e) when (e is ArgumentException or JsonException or FormatException)
+        {
+            await OpenAiErrors.WriteAsync(context, 400, e.Message);
+        }
+    }
+
+    private async Task RevokeAsync(HttpContext context, KeyAdministration admin, string id, CancellationToken ct)
+    {
+        var revoked = await admin.RevokeAsync(id, ct);
+        await startup.ReloadAsync(ct);
+        await WriteOrNotFoundAsync(context, id, revoked);
+    }
+
+    private async Task<IReadOnlyList<UsageTotal>> UsageAsync(string? by, string? since, CancellationToken ct)
+    {
+        var grouping = ParseGrouping(by);
+        DateTimeOffset? from = since is { Length: > 0 }
+            ? DateTimeOffset.ParseExact(since, ["yyyy-MM-dd", "yyyy-MM-ddTHH:mm:ssZ", "o"], CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal)
+            : null;
+        return UsagePricing.Priced(await store.QueryUsageAsync(grouping, from, ct), config);
+    }
+
+    public static UsageGrouping ParseGrouping(string? by) => (by ?? "key") switch
+    {
+        "key" => UsageGrouping.Key,
+        "model" => UsageGrouping.Model,
+        "day" => UsageGrouping.Day,
+        _ => throw new ArgumentException($"by: '{by}' is not key, model or day"),
+    };
+
+    private bool IsAdmin(string authorization)
+    {
+        if (!authorization.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase))
+        {
+            return false;
+        }
+        var presented = SHA256.HashData(Encoding.UTF8.GetBytes(authorization[7..].Trim()));
+        return CryptographicOperations.FixedTimeEquals(presented, _adminHash);
+    }
+
+    private static Task WriteOrNotFoundAsync<T>(HttpContext context, string id, T? value) where T : class =>
+        value is null ? OpenAiErrors.WriteAsync(context, 404, $"no live API key with id or name '{id}'") : WriteAsync(context, 200, value);
+
+    private static async Task WriteAsync<T>(HttpContext context, int status, T value)
+    {
+        context.Response.StatusCode = status;
+        context.Response.ContentType = "application/json";
+        await JsonSerializer.SerializeAsync(context.Response.Body, value, Json, context.RequestAborted);
+    }
+}

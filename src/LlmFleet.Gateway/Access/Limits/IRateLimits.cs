@@ -1,0 +1,21 @@
+using LlmFleet.Gateway.Access.Keys;
+
+namespace LlmFleet.Gateway.Access.Limits;
+
+/// <summary>
+/// A key's requests per minute, tokens per minute, requests in flight and token budgets per UTC day and month.
+/// Windows are fixed and aligned to UTC (minute, day, calendar month): a key may send up to twice its rpm across a
+/// minute boundary, never more within one minute. Tokens are counted as estimated on admission and corrected by the
+/// response's usage in <see cref="Release"/>. Implementations: <see cref="RateLimitStores"/>.
+/// </summary>
+public interface IRateLimits : IAsyncDisposable
+{
+    /// <summary>Admits the request (counting it) or says which limit refuses it and when to retry.</summary>
+    ValueTask<LimitDecision> AcquireAsync(ApiKeyRecord key, long estimatedTokens, DateTimeOffset now, CancellationToken cancellationToken);
+
+    /// <summary>The request ended: frees its in-flight slot and replaces its token estimate by <paramref name="actualTokens"/>.</summary>
+    void Release(LimitTicket ticket, long actualTokens);
+
+    /// <summary>After a restart: the tokens each key already used this UTC day and month (from the ledger).</summary>
+    void SeedBudgets(IReadOnlyDictionary<string, long> today, IReadOnlyDictionary<string, long> thisMonth, DateTimeOffset now);
+}

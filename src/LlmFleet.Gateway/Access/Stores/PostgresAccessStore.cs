@@ -1,0 +1,71 @@
+using System.Data.Common;
+using Npgsql;
+
+namespace LlmFleet.Gateway.Access.Stores;
+
+/// <summary>PostgreSQL through Npgsql, for several gateways sharing one ledger (<c>store: postgres://user:pass@host/db</c>).</summary>
+internal sealed class PostgresAccessStore : SqlAccessStore
+{
+    private readonly NpgsqlDataSource _dataSource;
+    private readonly string _description;
+
+    public PostgresAccessStore(string url)
+    {
+        var builder = ConnectionString(url);
+        _description = $"postgres://{builder.Host}:{builder.Port}/{builder.Database}";
+        _dataSource = NpgsqlDataSource.Create(builder);
+    }
+
+    public override string Description => _description;
+
+    protected override IReadOnlyList<string[]> Migrations { get; } =
+    [
+        [
+            "CREATE TABLE meta (name TEXT PRIMARY KEY, value BYTEA NOT NULL)",
+            "CREATE TABLE api_keys (id TEXT PRIMARY KEY, name TEXT NOT NULL, team TEXT, models TEXT NOT NULL, rpm BIGINT, tpm BIGINT, " +
+                "parallel BIGINT, budget_day BIGINT, budget_month BIGINT, expires_ms BIGINT, created_ms BIGINT NOT NULL, " +
+                "revoked_ms BIGINT, hash BYTEA NOT NULL, last4 TEXT NOT NULL)",
+            "CREATE TABLE usage_ledger (id BIGSERIAL PRIMARY KEY, ts_ms BIGINT NOT NULL, key_id TEXT, model TEXT NOT NULL, " +
+                "backend TEXT NOT NULL, prompt_tokens BIGINT NOT NULL, completion_tokens BIGINT NOT NULL, cached_tokens BIGINT NOT NULL, " +
+                "latency_ms BIGINT NOT NULL, ttft_ms BIGINT, status INTEGER NOT NULL)",
+            "CREATE INDEX usage_ledger_ts ON usage_ledger (ts_ms)",
+        ],
+    ];
+
+    protected override string DayOf => "to_char(to_timestamp(u.ts_ms / 1000.0) AT TIME ZONE 'UTC', 'YYYY-MM-DD')";
+
+    protected override async ValueTask<DbConnection> OpenAsync(CancellationToken cancellationToken) =>
+        await _dataSource.OpenConnectionAsync(cancellationToken);
+
+    protected override async Task LockForMigrationAsync(DbConnection connection, DbTransaction tx, CancellationToken cancellationToken) =>
+        await ExecuteAsync(connection, tx, "SELECT pg_advisory_xact_lock(740800001)", cancellationToken);
+
+    public override ValueTask DisposeAsync() => _dataSource.DisposeAsync();
+
+    /// <summary><c>postgres://user:password@host:port/database?sslmode=…</c> as an Npgsql connection string.</summary>
+    public static NpgsqlConnectionStringBuilder ConnectionString(string url)
+    {
+        var uri = new Uri(url);
+        var builder = new NpgsqlConnectionStringBuilder
+        {
+            Host = uri.Host,
+            Port = uri.IsDefaultPort || uri.Port <= 0 ? 5432 : uri.Port,
+            Database = Uri.UnescapeDataString(uri.AbsolutePath.TrimStart('/')),
+        };
+        if (uri.UserInfo.Length > 0)
+        {
+            var parts = uri.UserInfo.Split(':', 2);
+            builder.Username = Uri.UnescapeDataString(parts[0]);
+            if (parts.Length == 2)
+            {
+                builder.Password = Uri.UnescapeDataString(parts[1]);
+            }
+        }
+        foreach (var pair in uri.Query.TrimStart('?').Split('&', StringSplitOptions.RemoveEmptyEntries))
+        {
+            var kv = pair.Split('=', 2);
+            builder[Uri.UnescapeDataString(kv[0])] = kv.Length == 2 ? Uri.UnescapeDataString(kv[1]) : "";
+        }
+        return builder;
+    }
+}
