@@ -1,4 +1,5 @@
 using LlmFleet.Catalog;
+using LlmFleet.Cli.Commands.Cost;
 using LlmFleet.Cli.Commands.Models;
 using LlmFleet.Cli.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
@@ -31,6 +32,7 @@ public static class LlmFleetApp
             });
             config.AddCommand<Commands.Verify.VerifyCommand>("verify").WithDescription("Check safetensors/GGUF structure and SHA-256 of every file in a model folder.");
             config.AddCommand<Commands.Doctor.DoctorCommand>("doctor").WithDescription("Check this host before serving: driver and CUDA, GPUs, Python, RAM, disk, /dev/shm, limits, and whether the model fits.");
+            config.AddCommand<CostCommand>("cost").WithDescription("Own vs rent vs commercial API: monthly cost, cost per million tokens, break-even, recommendation.");
             // Further commands register here, one line each.
         });
 

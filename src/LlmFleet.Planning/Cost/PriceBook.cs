@@ -1,4 +1,5 @@
 using System.Text.Json;
+using LlmFleet.Catalog.Hardware;
 
 namespace LlmFleet.Planning.Cost;
 
@@ -6,13 +7,13 @@ namespace LlmFleet.Planning.Cost;
 public sealed class PriceBook
 {
     private readonly Dictionary<string, ApiPrice> _apis;
-    private readonly Dictionary<string, RentalPrice> _rentals;
+    private readonly Dictionary<RentalClass, double> _rentalFactors;
     private readonly JsonElement _ownership;
 
-    private PriceBook(Dictionary<string, ApiPrice> apis, Dictionary<string, RentalPrice> rentals, JsonElement ownership)
+    private PriceBook(Dictionary<string, ApiPrice> apis, Dictionary<RentalClass, double> rentalFactors, JsonElement ownership)
     {
         _apis = apis;
-        _rentals = rentals;
+        _rentalFactors = rentalFactors;
         _ownership = ownership;
     }
 
@@ -29,9 +30,14 @@ public sealed class PriceBook
         _apis.TryGetValue(id, out var a) ? a
         : throw new ArgumentException($"unknown API price id '{id}' (known: {string.Join(", ", _apis.Keys)}); or give --api-price-in/--api-price-out");
 
-    public RentalPrice Rental(string gpu) =>
-        _rentals.TryGetValue(gpu, out var r) ? r
-        : throw new ArgumentException($"no rental price for GPU '{gpu}' (known: {string.Join(", ", _rentals.Keys)}); set rental prices in --prices");
+    /// <summary>Rental prices of a GPU: its on-demand price from the hardware catalog, and the other classes by factor.</summary>
+    public RentalPrice Rental(string gpu)
+    {
+        var spec = HardwareCatalog.Default.Get(gpu);
+        var onDemand = spec.RentalUsdPerGpuHour ?? 0;
+        return new RentalPrice(spec.Id, onDemand, onDemand * _rentalFactors[RentalClass.Reserved], onDemand * _rentalFactors[RentalClass.Spot],
+            spec.RentalUsdPerGpuHour is null ? $"{spec.Name} is not rented by the hour; give --rent-per-gpu-hour" : spec.Source);
+    }
 
     /// <summary>Defaults for a deployment on <paramref name="gpu"/> replacing the API of <paramref name="modelId"/>.</summary>
     public CostAssumptions Defaults(string modelId, string gpu)
@@ -58,7 +64,7 @@ public sealed class PriceBook
             PeakHoursPerDay = D("peak_hours_per_day"),
             HoursPerMonth = D("hours_per_month"),
             RentalClass = RentalClass.OnDemand,
-            Rental = _rentals.TryGetValue(gpu, out var r) ? r : new RentalPrice(gpu, 0, 0, 0, "no rental price known"),
+            Rental = Rental(gpu),
             Api = ApiFor(modelId),
         };
     }
@@ -73,12 +79,10 @@ public sealed class PriceBook
             a.GetProperty("input_per_million_usd").GetDouble(), a.GetProperty("cached_input_per_million_usd").GetDouble(),
             a.GetProperty("output_per_million_usd").GetDouble(), a.GetProperty("source").GetString()!))
             .ToDictionary(a => a.Id, StringComparer.OrdinalIgnoreCase);
-        var rentals = rental.RootElement.GetProperty("gpus").EnumerateArray().Select(g => new RentalPrice(
-            g.GetProperty("gpu").GetString()!, g.GetProperty("on_demand_per_gpu_hour_usd").GetDouble(),
-            g.GetProperty("reserved_per_gpu_hour_usd").GetDouble(), g.GetProperty("spot_per_gpu_hour_usd").GetDouble(),
-            g.GetProperty("source").GetString()!))
-            .ToDictionary(r => r.Gpu, StringComparer.OrdinalIgnoreCase);
-        return new PriceBook(apis, rentals, ownership.RootElement.Clone());
+        var factors = rental.RootElement.GetProperty("classes").EnumerateObject().ToDictionary(
+            c => Enum.Parse<RentalClass>(c.Name.Replace("_", ""), ignoreCase: true),
+            c => c.Value.GetProperty("factor").GetDouble());
+        return new PriceBook(apis, factors, ownership.RootElement.Clone());
     }
 
     private static JsonDocument Read(string file)
