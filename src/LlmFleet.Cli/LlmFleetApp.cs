@@ -33,6 +33,9 @@ public static class LlmFleetApp
             config.AddCommand<Commands.Verify.VerifyCommand>("verify").WithDescription("Check safetensors/GGUF structure and SHA-256 of every file in a model folder.");
             config.AddCommand<Commands.Doctor.DoctorCommand>("doctor").WithDescription("Check this host before serving: driver and CUDA, GPUs, Python, RAM, disk, /dev/shm, limits, and whether the model fits.");
             config.AddCommand<CostCommand>("cost").WithDescription("Own vs rent vs commercial API: monthly cost, cost per million tokens, break-even, recommendation.");
+            config.AddCommand<Commands.Plan.PlanCommand>("plan").WithDescription("Memory, fit, parallelism, offload, tokens/s and the exact launch command for a model on given hardware.");
+            config.AddCommand<Commands.Plan.QuantsCommand>("quants").WithDescription("Weight formats: bits per weight by tensor class, engines; with a model, its size in each.");
+            config.AddCommand<Commands.Plan.HardwareCommand>("hardware").WithDescription("GPUs and Apple chips the planner knows: memory, bandwidth, TFLOP/s, interconnect, TDP, price, sources.");
             // Further commands register here, one line each.
         });
 
@@ -49,6 +52,6 @@ public static class LlmFleetApp
 
     /// <summary>Errors in what the user gave us: reported as one line, exit code 2, never a stack trace.</summary>
     private static bool IsUsageError(Exception e) =>
-        e is UsageException or CatalogException or CommandParseException or CommandRuntimeException
+        e is UsageException or CatalogException or Planning.PlanningException or CommandParseException or CommandRuntimeException
             or FileNotFoundException or DirectoryNotFoundException or FormatException;
 }

@@ -30,12 +30,14 @@ internal static class Alternatives
                 result.Add($"{hardware.Id} with {option.MemoryGb} GB");
             }
         }
-        // A smaller format the same hardware runs, largest (most accurate) first.
+        // A smaller format the same hardware runs: on the same engine if one fits, largest (most accurate) first.
+        var engine = Planner.ChooseEngine(format, hardware, request.Model.Id).ToName();
         var smaller = QuantizationCatalog.Default.All
             .Select(f => (Format: f, Plan: TryPlan(request with { Quantization = f.Id }, f, hardware)))
             .Where(x => x.Plan is { Fits: true } && x.Plan.WeightsBytes < failed.WeightsBytesPerGpu * failed.TensorParallel * failed.PipelineParallel + failed.OffloadBytes + 1
                 && x.Format.Id != format.Id)
-            .OrderByDescending(x => x.Plan!.WeightsBytes)
+            .OrderByDescending(x => x.Plan!.Engine == engine)
+            .ThenByDescending(x => x.Plan!.WeightsBytes)
             .FirstOrDefault();
         if (smaller.Plan is not null)
         {

@@ -1,0 +1,90 @@
+using LlmFleet.Catalog.Models;
+using LlmFleet.Planning;
+
+namespace LlmFleet.Cli.Commands.Plan;
+
+/// <summary>The JSON shape of <c>plan --json</c>; recommendations are the same objects with their tier.</summary>
+internal sealed record PlanReport(
+    string? Tier,
+    string Model,
+    string Quantization,
+    string? Gpu,
+    bool Fits,
+    string? Reason,
+    double? PriceUsd,
+    double? UsdPerHour,
+    long WeightsBytes,
+    IReadOnlyDictionary<string, long> WeightsBytesByClass,
+    long KvCacheBytesPerToken,
+    string KvCacheDtype,
+    long KvCacheTokens,
+    int MaxConcurrency,
+    long ContextTokens,
+    int Gpus,
+    int Nodes,
+    int TensorParallelSize,
+    int PipelineParallelSize,
+    int DataParallelSize,
+    long WeightsBytesPerGpu,
+    long RuntimeOverheadBytesPerGpu,
+    long KvCacheBudgetBytesPerGpu,
+    long OffloadBytes,
+    long ShortfallBytes,
+    IReadOnlyList<string> Alternatives,
+    DecodeReport DecodeTokensPerSecond,
+    double PrefillTokensPerSecond,
+    double TtftSeconds,
+    string Engine,
+    string Command,
+    string? DockerCommand,
+    IReadOnlyList<string> Warnings,
+    IReadOnlyList<PlanReport>? Recommendations)
+{
+    public static PlanReport From(DeploymentPlan p, string? tier = null, double? priceUsd = null, double? usdPerHour = null) => new(
+        tier,
+        p.ModelId,
+        p.Quantization,
+        p.Hardware?.Id,
+        p.Fits,
+        null,
+        priceUsd,
+        usdPerHour,
+        p.WeightsBytes,
+        p.WeightsBytesByClass.OrderBy(kv => kv.Key).ToDictionary(kv => kv.Key.ToName(), kv => kv.Value),
+        p.KvCacheBytesPerToken,
+        p.KvCacheDtype,
+        p.KvCacheTokens,
+        p.MaxConcurrency,
+        p.ContextTokens,
+        p.Gpus,
+        p.Nodes,
+        p.TensorParallelSize,
+        p.PipelineParallelSize,
+        p.DataParallelSize,
+        p.WeightsBytesPerGpu,
+        p.RuntimeOverheadBytesPerGpu,
+        p.KvCacheBudgetBytesPerGpu,
+        p.OffloadBytes,
+        p.ShortfallBytes,
+        p.Alternatives,
+        new DecodeReport(p.DecodeTokensPerSecondSingleStream, p.DecodeTokensPerSecondAggregate, p.AggregateConcurrency, p.MtpAcceptance),
+        p.PrefillTokensPerSecond,
+        p.TtftSeconds,
+        p.Engine,
+        p.Command,
+        p.DockerCommand,
+        p.Warnings,
+        p.Recommendations.Count == 0 ? null : [.. p.Recommendations.Select(FromTier)]);
+
+    private static PlanReport FromTier(TierRecommendation t) => t.Plan is { } plan
+        ? From(plan, t.Tier, t.PriceUsd, t.UsdPerHour)
+        : Empty(t.Tier, t.Reason);
+
+    private static PlanReport Empty(string tier, string? reason) => new(
+        tier, "", "", null, false, reason, null, null, 0, new Dictionary<string, long>(), 0, "", 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, [],
+        new DecodeReport(0, 0, 0, 1), 0, 0, "", "", null, [], null);
+}
+
+/// <param name="AggregateConcurrency">Sequences decoded together in the aggregate figure.</param>
+/// <param name="MtpAcceptance">MTP acceptance length included (1 = no MTP).</param>
+internal sealed record DecodeReport(double SingleStream, double Aggregate, int AggregateConcurrency, double MtpAcceptance);
