@@ -36,6 +36,7 @@ public static class LlmFleetApp
             config.AddCommand<Commands.Plan.PlanCommand>("plan").WithDescription("Memory, fit, parallelism, offload, tokens/s and the exact launch command for a model on given hardware.");
             config.AddCommand<Commands.Plan.QuantsCommand>("quants").WithDescription("Weight formats: bits per weight by tensor class, engines; with a model, its size in each.");
             config.AddCommand<Commands.Plan.HardwareCommand>("hardware").WithDescription("GPUs and Apple chips the planner knows: memory, bandwidth, TFLOP/s, interconnect, TDP, price, sources.");
+            config.AddCommand<Commands.Deploy.DeployCommand>("deploy").WithDescription("Ready-to-apply compose, systemd, Kubernetes or production-stack files (and a README) for a plan.");
             // Further commands register here, one line each.
         });
 

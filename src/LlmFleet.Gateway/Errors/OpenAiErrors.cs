@@ -25,7 +25,7 @@ internal static class OpenAiErrors
         return error;
     }
 
-    public static async Task WriteAsync(HttpContext context, int status, string message, string? param = null)
+    public static async Task WriteAsync(HttpContext context, int status, string message, string? param = null, int? retryAfterSeconds = null)
     {
         var response = context.Response;
         if (response.HasStarted)
@@ -35,6 +35,10 @@ internal static class OpenAiErrors
         response.Clear();
         response.StatusCode = status;
         response.ContentType = "application/json";
+        if (retryAfterSeconds is { } seconds)
+        {
+            response.Headers.RetryAfter = seconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        }
         await JsonSerializer.SerializeAsync(response.Body, Create(status, message, param), VllmJsonContext.Default.ErrorResponse, context.RequestAborted);
     }
 

@@ -1,4 +1,3 @@
-using System.Net.Http.Headers;
 using LlmFleet.Gateway.Model;
 using LlmFleet.Gateway.Requests;
 using Microsoft.AspNetCore.Http;
@@ -13,8 +12,6 @@ namespace LlmFleet.Gateway.Forwarding;
 /// </summary>
 internal sealed class GatewayExchange(GatewayRequest request, TimeProvider time) : HttpTransformer
 {
-    private static readonly MediaTypeHeaderValue Json = new("application/json");
-    private PoolBackend? _backend;
     private PooledBody? _rewritten;
     private byte[]? _rewrittenFor;
 
@@ -30,9 +27,17 @@ internal sealed class GatewayExchange(GatewayRequest request, TimeProvider time)
     /// <summary>The last attempt's response body wrapper; null when no body was relayed.</summary>
     public UpstreamResponseStream? Upstream { get; private set; }
 
-    public void BeginAttempt(PoolBackend backend)
+    /// <summary>
+    /// Prepares an attempt on <paramref name="backend"/>. YARP streams the outgoing body from
+    /// <see cref="HttpRequest.Body"/> (it does not allow replacing the outgoing content), so each attempt points the
+    /// request at a fresh stream over the buffered body, rewritten for the backend's served model when needed.
+    /// </summary>
+    public void BeginAttempt(HttpContext context, PoolBackend backend)
     {
-        _backend = backend;
+        var body = BodyFor(backend);
+        context.Request.Body = body.OpenRead();
+        context.Request.ContentLength = body.Length;
+        context.Request.Headers.TransferEncoding = default;
         Tried |= 1UL << backend.Index;
         RetryRequested = false;
         UpstreamStatus = 0;
@@ -59,10 +64,6 @@ internal sealed class GatewayExchange(GatewayRequest request, TimeProvider time)
     public override async ValueTask TransformRequestAsync(HttpContext httpContext, HttpRequestMessage proxyRequest, string destinationPrefix, CancellationToken cancellationToken)
     {
         await base.TransformRequestAsync(httpContext, proxyRequest, destinationPrefix, cancellationToken);
-        // The body was read once into a pooled buffer; every attempt sends from it.
-        var content = new ReadOnlyMemoryContent(BodyFor(_backend!));
-        content.Headers.ContentType = Json;
-        proxyRequest.Content = content;
         proxyRequest.Options.Set(UpstreamClient.ConnectTimeoutOption, request.Pool.Config.Timeouts.Connect);
     }
 
@@ -88,13 +89,13 @@ internal sealed class GatewayExchange(GatewayRequest request, TimeProvider time)
         return true;
     }
 
-    private ReadOnlyMemory<byte> BodyFor(PoolBackend backend)
+    private PooledBody BodyFor(PoolBackend backend)
     {
         var inspection = request.Inspection;
         if (backend.ServedModelJson is not { } served || !inspection.HasModel
             || request.Body.Span[inspection.ModelToken].SequenceEqual(served))
         {
-            return request.Body.Memory;
+            return request.Body;
         }
         if (!ReferenceEquals(_rewrittenFor, served))
         {
@@ -102,7 +103,7 @@ internal sealed class GatewayExchange(GatewayRequest request, TimeProvider time)
             _rewritten = request.Body.Splice(inspection.ModelToken, served);
             _rewrittenFor = served;
         }
-        return _rewritten!.Memory;
+        return _rewritten!;
     }
 
     public void ReleaseBuffers() => _rewritten?.Dispose();

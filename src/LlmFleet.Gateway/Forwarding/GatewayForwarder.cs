@@ -117,8 +117,7 @@ internal sealed partial class GatewayForwarder(
                 {
                     if (request.Attempts == 0)
                     {
-                        context.Response.Headers.RetryAfter = "1";
-                        await OpenAiErrors.WriteAsync(context, 503, $"no healthy backend for model '{pool.Name}'; try again shortly");
+                        await OpenAiErrors.WriteAsync(context, 503, $"no healthy backend for model '{pool.Name}'; try again shortly", retryAfterSeconds: 1);
                     }
                     else
                     {
@@ -133,7 +132,7 @@ internal sealed partial class GatewayForwarder(
                 }
                 request.Attempts++;
                 request.Backend = backend;
-                exchange.BeginAttempt(backend);
+                exchange.BeginAttempt(context, backend);
                 var attemptStart = time.GetTimestamp();
                 backend.State.Begin();
                 ForwarderError error;

@@ -44,15 +44,19 @@ public sealed class GatewayMetrics
             new HistogramConfiguration { LabelNames = ["model"], Buckets = LatencyBuckets });
         _promptTokens = f.CreateCounter("llmfleet_gateway_prompt_tokens_total", "Prompt tokens, from the responses' usage, by model.", "model");
         _completionTokens = f.CreateCounter("llmfleet_gateway_completion_tokens_total", "Generated tokens, from the responses' usage, by model.", "model");
-        _backendRunning = f.CreateGauge(VllmMetricNames.NumRequestsRunning, "Scraped from the backend: requests in its running batch.", "backend");
-        _backendWaiting = f.CreateGauge(VllmMetricNames.NumRequestsWaiting, "Scraped from the backend: requests waiting for admission.", "backend");
-        _backendKv = f.CreateGauge(VllmMetricNames.KvCacheUsagePerc, "Scraped from the backend: fraction of KV-cache blocks in use.", "backend");
+        _backendRunning = f.CreateGauge(Reexported(VllmMetricNames.NumRequestsRunning), "Scraped from the backend: requests in its running batch.", "backend");
+        _backendWaiting = f.CreateGauge(Reexported(VllmMetricNames.NumRequestsWaiting), "Scraped from the backend: requests waiting for admission.", "backend");
+        _backendKv = f.CreateGauge(Reexported(VllmMetricNames.KvCacheUsagePerc), "Scraped from the backend: fraction of KV-cache blocks in use.", "backend");
         _backendHealthy = f.CreateGauge("llmfleet_gateway_backend_available", "1 when the backend passes its health probe and is not ejected.", "backend");
         _backendInFlight = f.CreateGauge("llmfleet_gateway_backend_in_flight", "Requests in flight from this gateway, by backend.", "backend");
         Registry.AddBeforeCollectCallback(() => ExportBackends(current()));
     }
 
     public CollectorRegistry Registry { get; }
+
+    /// <summary>A scraped vLLM metric's name as the gateway re-exports it: the colon (reserved for recording rules,
+    /// refused by prometheus-net) becomes an underscore, e.g. <c>vllm_num_requests_running{backend="…"}</c>.</summary>
+    public static string Reexported(string vllmName) => vllmName.Replace(':', '_');
 
     internal static string StatusName(int status) => (uint)status < StatusNames.Length ? StatusNames[status] : status.ToString(CultureInfo.InvariantCulture);
 

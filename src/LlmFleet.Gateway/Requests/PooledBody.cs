@@ -19,6 +19,9 @@ public sealed class PooledBody : IDisposable
 
     public ReadOnlySpan<byte> Span => Memory.Span;
 
+    /// <summary>A fresh read-only stream over the body (each forwarding attempt reads it from the start).</summary>
+    internal MemoryStream OpenRead() => _buffer is { } b ? new MemoryStream(b, 0, Length, writable: false) : throw new ObjectDisposedException(nameof(PooledBody));
+
     /// <summary>A copy of this body with <paramref name="range"/> replaced by <paramref name="replacement"/>.</summary>
     internal PooledBody Splice(Range range, ReadOnlySpan<byte> replacement)
     {

@@ -27,6 +27,8 @@ internal static class GatewayConfig
         var c = CultureInfo.InvariantCulture;
         var doc = YamlText.Map(
             ("listen", $"http://0.0.0.0:{Port.ToString(c)}"),
+            // Listening beyond the host: clients need API keys (issued through the gateway's admin API).
+            ("auth", "keys"),
             ("models", new List<object>
             {
                 YamlText.Map(

@@ -1,0 +1,76 @@
+using LlmFleet.Gateway.Configuration;
+
+namespace LlmFleet.Cli.Tests.Deploy;
+
+public sealed class DeployCommandTests
+{
+    [Fact]
+    public async Task Deploy_Glm45AirComposeFourReplicas_WritesFilesTheGatewayAcceptsAndAReadme()
+    {
+        var outDir = Path.Combine(TestPaths.NewTempDirectory(), "fleet");
+        var result = await CliRun.RunAsync("deploy", "glm-4.5-air", "--quant", "fp8", "--gpu", "h100", "--gpus", "2",
+            "--target", "compose", "--replicas", "4", "--out", outDir);
+
+        Assert.Equal(0, result.ExitCode);
+        Assert.True(File.Exists(Path.Combine(outDir, "compose.yaml")));
+        Assert.Contains("docker compose up", File.ReadAllText(Path.Combine(outDir, "README.md")));
+        // The gateway's own loader accepts the fleet.yaml written for it.
+        var fleet = FleetConfigLoader.Load(Path.Combine(outDir, "fleet.yaml"));
+        Assert.Equal(4, fleet.Models.Single().Backends.Count);
+        Assert.Equal("glm-4.5-air", fleet.Models.Single().Name);
+    }
+
+    [Fact]
+    public async Task Deploy_Glm52KubernetesOn16H100_WritesLeaderWorkerSetOfSizeTwo()
+    {
+        var outDir = Path.Combine(TestPaths.NewTempDirectory(), "k8s");
+        var result = await CliRun.RunAsync("deploy", "glm-5.2", "--quant", "fp8", "--gpu", "h100", "--gpus", "16",
+            "--target", "kubernetes", "--out", outDir);
+
+        Assert.Equal(0, result.ExitCode);
+        var vllm = File.ReadAllText(Path.Combine(outDir, "vllm.yaml"));
+        Assert.Contains("kind: LeaderWorkerSet", vllm);
+        Assert.Contains("size: 2", vllm);
+        Assert.Contains("kind: ScaledObject", vllm);
+    }
+
+    [Theory]
+    [InlineData("--target", "nomad")]
+    [InlineData("--replicas", "0")]
+    public async Task Deploy_BadOption_ExitCode2NamingIt(string option, string value)
+    {
+        var outDir = Path.Combine(TestPaths.NewTempDirectory(), "x");
+        string[] args = ["deploy", "glm-4.5-air", "--quant", "fp8", "--gpu", "h100", "--target", "compose", "--out", outDir];
+        var i = Array.IndexOf(args, option);
+        args = i >= 0 ? [.. args[..(i + 1)], value, .. args[(i + 2)..]] : [.. args, option, value];
+        var result = await CliRun.RunAsync(args);
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains(option, result.Error);
+        Assert.False(Directory.Exists(outDir));
+    }
+
+    [Fact]
+    public async Task Deploy_TooManyReplicasForOneHost_ExitCode2AndNoFolder()
+    {
+        var outDir = Path.Combine(TestPaths.NewTempDirectory(), "x");
+        var result = await CliRun.RunAsync("deploy", "glm-4.5-air", "--quant", "fp8", "--gpu", "h100", "--gpus", "2",
+            "--target", "systemd", "--replicas", "5", "--out", outDir);
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains("at most 4 replicas", result.Error);
+        Assert.False(Directory.Exists(outDir));
+    }
+
+    [Fact]
+    public async Task Deploy_PlanThatDoesNotFit_ExitCode1WithThePlannersReason()
+    {
+        var outDir = Path.Combine(TestPaths.NewTempDirectory(), "x");
+        var result = await CliRun.RunAsync("deploy", "glm-5.2", "--quant", "bf16", "--gpu", "h100", "--gpus", "2",
+            "--target", "kubernetes", "--out", outDir);
+
+        Assert.Equal(1, result.ExitCode);
+        Assert.Contains("does not fit", result.Error);
+        Assert.False(Directory.Exists(outDir));
+    }
+}
