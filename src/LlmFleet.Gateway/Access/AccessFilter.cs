@@ -1,8 +1,10 @@
+using System.Text.Json;
 using LlmFleet.Gateway.Access.Keys;
 using LlmFleet.Gateway.Access.Limits;
 using LlmFleet.Gateway.Errors;
 using LlmFleet.Gateway.Hosting;
 using LlmFleet.Gateway.Requests;
+using LlmFleet.Vllm.OpenAi;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Primitives;
 
@@ -43,9 +45,9 @@ internal sealed class AccessFilter(AccessConfig config, KeyCache? keys, IRateLim
                 if (!decision.Allowed)
                 {
                     var seconds = (long)Math.Ceiling(decision.RetryAfter.TotalSeconds);
-                    context.Response.Headers.RetryAfter = seconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
                     return await RefuseAsync(context, 429, LimitName(decision.Refused),
-                        $"Rate limit reached for {key.Masked}: {Describe(key, decision.Refused, estimate.Total)}. Try again in {seconds} s.");
+                        $"Rate limit reached for {key.Masked}: {Describe(key, decision.Refused, estimate.Total)}. Try again in {seconds} s.",
+                        retryAfterSeconds: seconds);
                 }
                 ticket = decision.Ticket;
             }
@@ -140,10 +142,18 @@ internal sealed class AccessFilter(AccessConfig config, KeyCache? keys, IRateLim
         return true;
     }
 
-    private async ValueTask<bool> RefuseAsync(HttpContext context, int status, string reason, string message, string? param = null)
+    private async ValueTask<bool> RefuseAsync(HttpContext context, int status, string reason, string message, string? param = null, long retryAfterSeconds = 0)
     {
         metrics.Refused(status, reason);
-        await OpenAiErrors.WriteAsync(context, status, message, param);
+        var response = context.Response;
+        response.Clear();
+        response.StatusCode = status;
+        response.ContentType = "application/json";
+        if (retryAfterSeconds > 0)
+        {
+            response.Headers.RetryAfter = retryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        }
+        await JsonSerializer.SerializeAsync(response.Body, OpenAiErrors.Create(status, message, param), VllmJsonContext.Default.ErrorResponse, context.RequestAborted);
         return false;
     }
 

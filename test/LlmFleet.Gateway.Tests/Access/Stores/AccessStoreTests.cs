@@ -1,0 +1,98 @@
+using LlmFleet.Gateway.Access.Keys;
+using LlmFleet.Gateway.Access.Ledger;
+using LlmFleet.Gateway.Access.Stores;
+
+namespace LlmFleet.Gateway.Tests.Access.Stores;
+
+/// <summary>The same behaviour from both stores: a real SQLite file and, where .ci/run started it, a real PostgreSQL.</summary>
+public sealed class AccessStoreTests
+{
+    private static readonly CancellationToken Ct = TestContext.Current.CancellationToken;
+
+    public static TheoryData<string> Kinds => ["sqlite", "postgres"];
+
+    private static async Task<IAccessStore> OpenFreshAsync(string kind)
+    {
+        if (kind == "sqlite")
+        {
+            return AccessStores.Open("sqlite:" + Path.Combine(TestPaths.NewTempDirectory("llmfleet-store"), "fleet.db"));
+        }
+        var url = ServiceEnvironment.PostgresUrl();
+        // A fresh schema per test: drop what an earlier test left.
+        var builder = PostgresAccessStore.ConnectionString(url);
+        await using (var connection = new Npgsql.NpgsqlConnection(builder.ConnectionString))
+        {
+            await connection.OpenAsync(Ct);
+            await using var command = connection.CreateCommand();
+            command.CommandText = "DROP TABLE IF EXISTS usage_ledger, api_keys, meta, schema_version";
+            await command.ExecuteNonQueryAsync(Ct);
+        }
+        return AccessStores.Open(url);
+    }
+
+    [Theory]
+    [MemberData(nameof(Kinds))]
+    public async Task Migrate_Twice_CreatesSchemaVersion1Once(string kind)
+    {
+        await using var store = await OpenFreshAsync(kind);
+        await store.MigrateAsync(Ct);
+        await store.MigrateAsync(Ct);
+        Assert.Equal(1, await store.SchemaVersionAsync(Ct));
+    }
+
+    [Theory]
+    [MemberData(nameof(Kinds))]
+    public async Task Keys_CreateRevokeRotate_StoreOnlyHashes(string kind)
+    {
+        await using var store = await OpenFreshAsync(kind);
+        await store.MigrateAsync(Ct);
+        var hasher = new KeyHasher(await store.GetOrCreateSecretAsync(Ct));
+        Assert.Equal(await store.GetOrCreateSecretAsync(Ct), await store.GetOrCreateSecretAsync(Ct));
+        var admin = new KeyAdministration(store, hasher, TimeProvider.System);
+        var created = await admin.CreateAsync(new NewKeySpec { Name = "team-app", Team = "search", Models = ["glm-5.2", "glm"], Rpm = 60, BudgetTokensMonth = 1_000_000 }, Ct);
+        Assert.StartsWith("sk-fleet-", created.Key, StringComparison.Ordinal);
+        Assert.Equal(ApiKeys.Length, created.Key!.Length);
+        var stored = (await store.FindKeyAsync("team-app", Ct))!;
+        Assert.Equal(hasher.Hash(created.Key), stored.Hash);
+        Assert.Equal(["glm-5.2", "glm"], stored.Models);
+        Assert.Equal(60, stored.Rpm);
+        Assert.Null(stored.Tpm);
+        Assert.Equal(1_000_000, stored.BudgetTokensMonth);
+        Assert.Equal("sk-fleet-…" + created.Key[^4..], stored.Masked);
+
+        var rotated = (await admin.RotateAsync(created.Id, Ct))!;
+        Assert.NotEqual(created.Key, rotated.Key);
+        Assert.Equal(created.Id, rotated.Id);
+        Assert.Equal(hasher.Hash(rotated.Key!), (await store.FindKeyAsync(created.Id, Ct))!.Hash);
+
+        var revoked = (await admin.RevokeAsync(created.Id, Ct))!;
+        Assert.Equal("revoked", revoked.Status);
+        Assert.Null(await admin.RotateAsync(created.Id, Ct));
+        Assert.Single(await store.ListKeysAsync(Ct));
+    }
+
+    [Theory]
+    [MemberData(nameof(Kinds))]
+    public async Task Usage_AppendThenQuery_SumsByKeyModelAndDay(string kind)
+    {
+        await using var store = await OpenFreshAsync(kind);
+        await store.MigrateAsync(Ct);
+        var day1 = new DateTimeOffset(2026, 11, 26, 23, 59, 0, TimeSpan.Zero);
+        var day2 = day1.AddMinutes(2);
+        UsageRecord Row(DateTimeOffset t, string? key, string model, long p, long c) =>
+            new() { Time = t, KeyId = key, Model = model, Backend = "b:1", PromptTokens = p, CompletionTokens = c, Status = 200, LatencySeconds = 0.5 };
+        await store.AppendUsageAsync([Row(day1, "key_a", "glm-5.2", 10, 5), Row(day2, "key_a", "glm-5.2", 20, 7), Row(day2, null, "qwen3", 1, 1)], Ct);
+
+        var byKey = await store.QueryUsageAsync(UsageGrouping.Key, null, Ct);
+        Assert.Equal(["-", "key_a"], byKey.Select(t => t.Group));
+        Assert.Equal((2L, 30L, 12L), (byKey[1].Requests, byKey[1].PromptTokens, byKey[1].CompletionTokens));
+
+        var byDay = await store.QueryUsageAsync(UsageGrouping.Day, null, Ct);
+        Assert.Equal(["2026-11-26", "2026-11-27"], byDay.Select(t => t.Group));
+
+        var byModelSince = await store.QueryUsageAsync(UsageGrouping.Model, day2, Ct);
+        Assert.Equal([("glm-5.2", 20L), ("qwen3", 1L)], byModelSince.Select(t => (t.Group, t.PromptTokens)));
+
+        Assert.Equal(42L, (await store.TokensByKeySinceAsync(day1, Ct))["key_a"]);
+    }
+}
