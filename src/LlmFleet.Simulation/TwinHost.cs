@@ -64,6 +64,7 @@ public static class TwinHost
         }
         app.MapGet(FaultsEndpoint.Path, http => FaultsEndpoint.GetAsync(http, twin));
         app.MapPost(FaultsEndpoint.Path, http => FaultsEndpoint.PostAsync(http, twin));
+        Gpu.SimulatedExporters.Map(app, twin);
         if (options.Faults.Crash)
         {
             app.Lifetime.ApplicationStarted.Register(() => twin.Crashed = CrashAsync(app));

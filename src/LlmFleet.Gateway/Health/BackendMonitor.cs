@@ -26,6 +26,11 @@ internal sealed partial class BackendMonitor(GatewayState state, GatewayMetrics 
 
     private readonly Dictionary<BackendState, CancellationTokenSource> _loops = [];
 
+    /// <summary>Failed active probes in a row that mark a backend unhealthy.</summary>
+    public const int UnhealthyAfterProbes = 2;
+
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<BackendState, int> _failedProbes = new();
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         RoutingTable? seen = null;
@@ -124,7 +129,14 @@ internal sealed partial class BackendMonitor(GatewayState state, GatewayMetrics 
     {
         var ok = await GetAsync(backend, settings.Path, settings.Interval, ct) is not null;
         var before = backend.Health;
-        backend.Health = ok ? BackendHealth.Healthy : BackendHealth.Unhealthy;
+        // One slow or lost probe (a loaded host, a GC pause) must not take a serving backend out: it takes
+        // UnhealthyAfterProbes failures in a row. Requests that fail meanwhile eject it passively anyway.
+        var failed = ok ? 0 : _failedProbes.AddOrUpdate(backend, 1, (_, n) => n + 1);
+        if (ok)
+        {
+            _failedProbes[backend] = 0;
+        }
+        backend.Health = ok ? BackendHealth.Healthy : failed >= UnhealthyAfterProbes ? BackendHealth.Unhealthy : backend.Health;
         if (before != backend.Health && (before != BackendHealth.Unknown || !ok))
         {
             Log.HealthChanged(logger, backend.Name, backend.Health.ToString());
@@ -158,7 +170,7 @@ internal sealed partial class BackendMonitor(GatewayState state, GatewayMetrics 
     private async Task<string?> GetAsync(BackendState backend, string path, TimeSpan interval, CancellationToken ct)
     {
         using var cts = CancellationTokenSource.CreateLinkedTokenSource(ct);
-        cts.CancelAfter(Clamp(interval, TimeSpan.FromMilliseconds(500), TimeSpan.FromSeconds(5)));
+        cts.CancelAfter(Clamp(interval, TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(5)));
         try
         {
             using var response = await _http.GetAsync(new Uri(backend.Url, path), cts.Token);

@@ -12,7 +12,7 @@ internal static class ApiIo
     public static Task WriteErrorAsync(HttpContext http, ErrorResponse error)
     {
         http.Response.StatusCode = error.Error.Code;
-        return http.Response.WriteAsJsonAsync(error, VllmJsonContext.Default.ErrorResponse, "application/json", http.RequestAborted);
+        return http.Response.WriteAsJsonAsync(error, VllmJson.ErrorResponse, "application/json", http.RequestAborted);
     }
 
     public static Task WriteJsonAsync<T>(HttpContext http, T value, JsonTypeInfo<T> type) =>

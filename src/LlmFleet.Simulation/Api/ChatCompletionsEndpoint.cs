@@ -13,7 +13,7 @@ internal static class ChatCompletionsEndpoint
 {
     public static async Task HandleAsync(HttpContext http, TwinContext twin)
     {
-        var request = await ApiIo.ReadAsync(http, VllmJsonContext.Default.ChatCompletionRequest);
+        var request = await ApiIo.ReadAsync(http, VllmJson.ChatCompletionRequest);
         if (request is null)
         {
             return;
@@ -78,7 +78,7 @@ internal static class ChatCompletionsEndpoint
         {
             return;
         }
-        await ApiIo.WriteJsonAsync(http, BuildResponse(twin, run, id, created), VllmJsonContext.Default.ChatCompletionResponse);
+        await ApiIo.WriteJsonAsync(http, BuildResponse(twin, run, id, created), VllmJson.ChatCompletionResponse);
     }
 
     /// <summary>

@@ -13,7 +13,7 @@ internal static class CompletionsEndpoint
 {
     public static async Task HandleAsync(HttpContext http, TwinContext twin)
     {
-        var request = await ApiIo.ReadAsync(http, VllmJsonContext.Default.CompletionRequest);
+        var request = await ApiIo.ReadAsync(http, VllmJson.CompletionRequest);
         if (request is null)
         {
             return;
@@ -80,7 +80,7 @@ internal static class CompletionsEndpoint
                 StopReason = scripts[i].StopReason,
             });
         }
-        await ApiIo.WriteJsonAsync(http, response, VllmJsonContext.Default.CompletionResponse);
+        await ApiIo.WriteJsonAsync(http, response, VllmJson.CompletionResponse);
     }
 
     /// <summary>The prompt's token ids: text is tokenized, ids are taken as they are; only the first prompt is served.</summary>

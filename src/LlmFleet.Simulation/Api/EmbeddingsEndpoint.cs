@@ -17,7 +17,7 @@ internal static class EmbeddingsEndpoint
 {
     public static async Task HandleAsync(HttpContext http, TwinContext twin)
     {
-        var request = await ApiIo.ReadAsync(http, VllmJsonContext.Default.EmbeddingRequest);
+        var request = await ApiIo.ReadAsync(http, VllmJson.EmbeddingRequest);
         if (request is null)
         {
             return;
@@ -75,7 +75,7 @@ internal static class EmbeddingsEndpoint
                 Embedding = base64 ? Convert.ToBase64String(System.Runtime.InteropServices.MemoryMarshal.AsBytes(vector.AsSpan())) : vector,
             });
         }
-        await ApiIo.WriteJsonAsync(http, response, VllmJsonContext.Default.EmbeddingResponse);
+        await ApiIo.WriteJsonAsync(http, response, VllmJson.EmbeddingResponse);
     }
 
     /// <summary>A deterministic unit vector seeded by the input's token ids.</summary>

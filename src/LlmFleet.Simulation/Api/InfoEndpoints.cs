@@ -16,7 +16,7 @@ internal static class InfoEndpoints
     }
 
     public static Task VersionAsync(HttpContext http, TwinContext twin) =>
-        ApiIo.WriteJsonAsync(http, new VersionResponse { Version = twin.Options.VllmVersion }, VllmJsonContext.Default.VersionResponse);
+        ApiIo.WriteJsonAsync(http, new VersionResponse { Version = twin.Options.VllmVersion }, VllmJson.VersionResponse);
 
     public static Task ModelsAsync(HttpContext http, TwinContext twin)
     {
@@ -32,7 +32,7 @@ internal static class InfoEndpoints
                 new ModelPermission { Id = $"modelperm-{Guid.NewGuid():N}", Created = created },
             ],
         };
-        return ApiIo.WriteJsonAsync(http, new ModelList { Data = [card] }, VllmJsonContext.Default.ModelList);
+        return ApiIo.WriteJsonAsync(http, new ModelList { Data = [card] }, VllmJson.ModelList);
     }
 
     public static Task MetricsAsync(HttpContext http, TwinContext twin)

@@ -11,7 +11,7 @@ internal static class TokenizeEndpoints
 {
     public static async Task TokenizeAsync(HttpContext http, TwinContext twin)
     {
-        var request = await ApiIo.ReadAsync(http, VllmJsonContext.Default.TokenizeRequest);
+        var request = await ApiIo.ReadAsync(http, VllmJson.TokenizeRequest);
         if (request is null)
         {
             return;
@@ -42,12 +42,12 @@ internal static class TokenizeEndpoints
             MaxModelLen = twin.Profile.MaxModelLen,
             Tokens = ids,
             TokenStrs = request.ReturnTokenStrs == true ? twin.Tokenizer.TokenStrings(ids) : null,
-        }, VllmJsonContext.Default.TokenizeResponse);
+        }, VllmJson.TokenizeResponse);
     }
 
     public static async Task DetokenizeAsync(HttpContext http, TwinContext twin)
     {
-        var request = await ApiIo.ReadAsync(http, VllmJsonContext.Default.DetokenizeRequest);
+        var request = await ApiIo.ReadAsync(http, VllmJson.DetokenizeRequest);
         if (request is null)
         {
             return;
@@ -67,6 +67,6 @@ internal static class TokenizeEndpoints
             await ApiIo.WriteErrorAsync(http, VllmErrors.Create(400, $"Invalid token ids: {e.Message}", "tokens"));
             return;
         }
-        await ApiIo.WriteJsonAsync(http, new DetokenizeResponse { Prompt = text }, VllmJsonContext.Default.DetokenizeResponse);
+        await ApiIo.WriteJsonAsync(http, new DetokenizeResponse { Prompt = text }, VllmJson.DetokenizeResponse);
     }
 }

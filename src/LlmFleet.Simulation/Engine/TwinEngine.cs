@@ -72,6 +72,7 @@ internal sealed class TwinEngine : IAsyncDisposable
             {
                 _metrics.SetSchedulerState(0, 0, _scheduler.Pool.Usage);
                 await _wake.WaitAsync();
+                clock = _time.GetTimestamp(); // idle time is not owed: the next step starts now
                 continue;
             }
             _scheduler.Schedule(batch);
