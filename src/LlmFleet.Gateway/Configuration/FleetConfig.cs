@@ -22,6 +22,9 @@ public sealed record FleetConfig
 
     /// <summary><c>auth:</c>, <c>limits:</c> and <c>usage:</c>: API keys, rate limits, usage ledger (issue 8).</summary>
     public Access.AccessConfig Access { get; init; } = new();
+
+    /// <summary><c>monitoring:</c>: rate window, GPU/host exporters, alert thresholds and webhook (issue 9).</summary>
+    public Monitoring.MonitoringConfig Monitoring { get; init; } = new();
 }
 
 /// <summary>One model as clients name it, and the pool of vLLM backends that serve it.</summary>

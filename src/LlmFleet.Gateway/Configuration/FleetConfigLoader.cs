@@ -98,6 +98,7 @@ public static class FleetConfigLoader
             ShutdownTimeout = Duration(doc.ShutdownTimeout, "shutdown_timeout", defaults.ShutdownTimeout, errors),
             Models = models,
             Access = Access.AccessConfigParser.Parse(doc.Auth, doc.Limits, doc.Usage, doc.Listen ?? defaults.Listen, errors),
+            Monitoring = Monitoring.MonitoringConfigParser.Parse(doc.Monitoring, models.SelectMany(m => m.Backends).Select(b => b.Url), errors),
         };
     }
 
@@ -236,6 +237,8 @@ public static class FleetConfigLoader
         public string? ShutdownTimeout { get; set; }
 
         public List<ModelYaml>? Models { get; set; }
+
+        public Monitoring.MonitoringYaml? Monitoring { get; set; }
     }
 
     private sealed class ModelYaml

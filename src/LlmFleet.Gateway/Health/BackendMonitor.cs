@@ -13,9 +13,13 @@ namespace LlmFleet.Gateway.Health;
 /// backends. This is the fleet's monitor too (shared/ARCHITECTURE.md, "Operate"): its state is the
 /// <see cref="BackendState"/> of each backend.
 /// </summary>
-internal sealed partial class BackendMonitor(GatewayState state, GatewayMetrics metrics, TimeProvider time, ILogger<BackendMonitor> logger)
+internal sealed partial class BackendMonitor(GatewayState state, GatewayMetrics metrics, TimeProvider time, ILogger<BackendMonitor> logger,
+    IEnumerable<Monitoring.IBackendObserver> observers)
     : BackgroundService
 {
+    /// <summary>The fleet monitor (Monitoring/FleetMonitor) keeps its history from what this loop sees.</summary>
+    private readonly Monitoring.IBackendObserver[] _observers = observers.ToArray();
+
     /// <summary>How often loops look at the table for changed settings and at ejections that have ended.</summary>
     private static readonly TimeSpan Tick = TimeSpan.FromMilliseconds(100);
 
@@ -128,6 +132,10 @@ internal sealed partial class BackendMonitor(GatewayState state, GatewayMetrics 
     private async Task ProbeAsync(BackendState backend, HealthConfig settings, CancellationToken ct)
     {
         var ok = await GetAsync(backend, settings.Path, settings.Interval, ct) is not null;
+        foreach (var observer in _observers)
+        {
+            observer.OnProbed(backend, ok, time.GetUtcNow());
+        }
         var before = backend.Health;
         // One slow or lost probe (a loaded host, a GC pause) must not take a serving backend out: it takes
         // UnhealthyAfterProbes failures in a row. Requests that fail meanwhile eject it passively anyway.
@@ -160,9 +168,14 @@ internal sealed partial class BackendMonitor(GatewayState state, GatewayMetrics 
 
     private async Task ScrapeAsync(BackendState backend, HealthConfig settings, CancellationToken ct)
     {
-        if (await GetAsync(backend, settings.MetricsPath, settings.ScrapeInterval, ct) is { } text)
+        var text = await GetAsync(backend, settings.MetricsPath, settings.ScrapeInterval, ct);
+        if (text is not null)
         {
             backend.Load = BackendScrape.Parse(text, time.GetUtcNow());
+        }
+        foreach (var observer in _observers)
+        {
+            observer.OnScraped(backend, text, time.GetUtcNow());
         }
     }
 

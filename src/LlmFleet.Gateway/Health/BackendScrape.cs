@@ -19,7 +19,7 @@ public static class BackendScrape
             {
                 waiting += sample.Value;
             }
-            else if (sample.Name.SequenceEqual(VllmMetricNames.KvCacheUsagePerc))
+            else if (sample.Name.SequenceEqual(VllmMetricNames.KvCacheUsagePerc) || sample.Name.SequenceEqual(Monitoring.Scraping.VllmMetricAliases.GpuCacheUsagePerc))
             {
                 // Engines of one server fill up alike; the fullest one decides when preemption starts.
                 kv = Math.Max(kv, sample.Value);

@@ -51,6 +51,7 @@ public static class GatewayHost
             builder.Services.AddHostedService(sp => new FleetConfigWatcher(watched, sp.GetRequiredService<GatewayState>(),
                 sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<FleetConfigWatcher>>()));
         }
+        Monitoring.MonitoringServices.Add(builder.Services, config);
         Access.Hosting.AccessServices.Add(builder.Services, config, options.ConfigPath is { } file ? Path.GetDirectoryName(Path.GetFullPath(file)) : null);
         options.ConfigureServices?.Invoke(builder.Services);
         var app = builder.Build();

@@ -10,6 +10,9 @@ public sealed class BackendState
     private int _consecutiveFailures;
     private int _ejectionsInARow;
     private long _ejectedUntilTicks;
+    private long _attemptsSucceeded;
+    private long _attemptsFailed;
+    private volatile bool _draining;
     private volatile BackendHealth _health;
     private volatile BackendLoad _load = BackendLoad.None;
 
@@ -52,7 +55,21 @@ public sealed class BackendState
     public long EjectedUntilTicks => Volatile.Read(ref _ejectedUntilTicks);
 
     /// <summary>Whether a policy may pick it now.</summary>
-    public bool IsAvailable => _health != BackendHealth.Unhealthy && Volatile.Read(ref _ejectedUntilTicks) == 0;
+    public bool IsAvailable => _health != BackendHealth.Unhealthy && Volatile.Read(ref _ejectedUntilTicks) == 0 && !_draining;
+
+    /// <summary>Drained for a restart window (<c>POST /admin/backends/{id}/drain</c>): no new requests, those in
+    /// flight finish.</summary>
+    public bool IsDraining
+    {
+        get => _draining;
+        set => _draining = value;
+    }
+
+    /// <summary>Attempts sent here that got an answer below 500 (cumulative; the fleet monitor takes differences).</summary>
+    public long AttemptsSucceeded => Volatile.Read(ref _attemptsSucceeded);
+
+    /// <summary>Attempts that failed: connection errors, 5xx, broken streams (cumulative).</summary>
+    public long AttemptsFailed => Volatile.Read(ref _attemptsFailed);
 
     internal void Begin() => Interlocked.Increment(ref _inFlight);
 
@@ -60,6 +77,7 @@ public sealed class BackendState
 
     internal void RecordSuccess()
     {
+        Interlocked.Increment(ref _attemptsSucceeded);
         if (Volatile.Read(ref _consecutiveFailures) != 0)
         {
             Volatile.Write(ref _consecutiveFailures, 0);
@@ -73,6 +91,7 @@ public sealed class BackendState
     /// <summary>Counts a connection error or 5xx; true when this failure ejects the backend.</summary>
     internal bool RecordFailure(int ejectAfter, TimeSpan ejection, TimeSpan maxEjection, DateTimeOffset now)
     {
+        Interlocked.Increment(ref _attemptsFailed);
         if (Interlocked.Increment(ref _consecutiveFailures) < ejectAfter || IsEjected)
         {
             return false;
