@@ -37,6 +37,17 @@ public static class LlmFleetApp
             config.AddCommand<Commands.Plan.QuantsCommand>("quants").WithDescription("Weight formats: bits per weight by tensor class, engines; with a model, its size in each.");
             config.AddCommand<Commands.Plan.HardwareCommand>("hardware").WithDescription("GPUs and Apple chips the planner knows: memory, bandwidth, TFLOP/s, interconnect, TDP, price, sources.");
             config.AddCommand<Commands.Deploy.DeployCommand>("deploy").WithDescription("Ready-to-apply compose, systemd, Kubernetes or production-stack files (and a README) for a plan.");
+            config.AddBranch("keys", keys =>
+            {
+                keys.SetDescription("API keys of the gateway, in the store the fleet file names: create, list, show, revoke, rotate.");
+                keys.AddCommand<Commands.Keys.KeysCreateCommand>("create").WithDescription("A new key (printed once) with optional team, models, rpm, tpm, parallel, budgets, expiry.")
+                    .WithExample("keys", "create", "--config", "fleet.yaml", "--name", "search-app", "--rpm", "60", "--json");
+                keys.AddCommand<Commands.Keys.KeysListCommand>("list").WithDescription("Every key, masked, with limits and status.");
+                keys.AddCommand<Commands.Keys.KeysShowCommand>("show").WithDescription("One key by id or name.");
+                keys.AddCommand<Commands.Keys.KeysRevokeCommand>("revoke").WithDescription("Revoke a key; gateways refuse it within their key refresh interval.");
+                keys.AddCommand<Commands.Keys.KeysRotateCommand>("rotate").WithDescription("A new key for the same id and limits; the old one stops working.");
+            });
+            config.AddCommand<Commands.Usage.UsageCommand>("usage").WithDescription("The usage ledger by key, model or day, with cost at the internal price per million tokens.");
             // Further commands register here, one line each.
         });
 
