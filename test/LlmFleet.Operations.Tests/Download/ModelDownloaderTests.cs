@@ -1,0 +1,195 @@
+using LlmFleet.Operations.Download;
+using LlmFleet.Operations.Verify;
+
+namespace LlmFleet.Operations.Tests.Download;
+
+/// <summary>Downloads from a fake hub on loopback: layouts, filters, resume, retries and corruption.</summary>
+public sealed class ModelDownloaderTests
+{
+    private const string Repo = "zai-org/GLM-5.2-FP8";
+    private const int Chunk = 64 << 10;
+
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    private static byte[] Bytes(int length, int seed)
+    {
+        var data = new byte[length];
+        new Random(seed).NextBytes(data);
+        return data;
+    }
+
+    /// <summary>Two shards spanning many chunks, a config, and a GGUF sub-folder.</summary>
+    private static Dictionary<string, byte[]> Model() => new()
+    {
+        ["config.json"] = """{"model_type":"glm_moe_dsa"}"""u8.ToArray(),
+        ["model-00001-of-00002.safetensors"] = Bytes((Chunk * 9) + 123, 1),
+        ["model-00002-of-00002.safetensors"] = Bytes((Chunk * 5) + 7, 2),
+        ["UD-IQ2_XXS/GLM-5.2-UD-IQ2_XXS-00001-of-00002.gguf"] = Bytes(Chunk * 3, 3),
+        ["UD-IQ2_XXS/GLM-5.2-UD-IQ2_XXS-00002-of-00002.gguf"] = Bytes(Chunk + 1, 4),
+    };
+
+    private static ModelDownloader Downloader(FakeHub hub, string? token = null) =>
+        new(new HubClient(HubClient.CreateHttpClient(), hub.Endpoint, token,
+            new RetryPolicy(TimeProvider.System, new Random(1), maxAttempts: 5, baseDelay: TimeSpan.FromMilliseconds(10))));
+
+    private static DownloadOptions Options(FakeHub hub, string? dir = null, string? cache = null, IReadOnlyList<string>? include = null) =>
+        new(Repo, Include: include, Dir: dir, Cache: cache ?? (dir is null ? TestPaths.NewTempDirectory() : null),
+            Endpoint: hub.Endpoint.ToString(), Connections: 4, ChunkBytes: Chunk);
+
+    private static void AssertSameFiles(IReadOnlyDictionary<string, byte[]> expected, string folder, IEnumerable<string> paths)
+    {
+        foreach (var path in paths)
+        {
+            Assert.Equal(expected[path], File.ReadAllBytes(Path.Combine(folder, path)));
+        }
+    }
+
+    [Fact]
+    public async Task RunAsync_PlainFolder_WritesEveryFileVerified_AndSecondRunDownloadsNothing()
+    {
+        await using var hub = await FakeHub.StartAsync(Model());
+        var dir = TestPaths.NewTempDirectory();
+        var first = await Downloader(hub).RunAsync(Options(hub, dir: dir), cancellationToken: Ct);
+        AssertSameFiles(hub.Files, dir, hub.Files.Keys);
+        Assert.All(first.Files, f => Assert.Equal("downloaded", f.Status));
+        Assert.Equal(hub.Files.Values.Sum(v => (long)v.Length), first.BytesDownloaded);
+        Assert.Empty(Directory.EnumerateFiles(Path.Combine(dir, ".cache"), "*", SearchOption.AllDirectories));
+
+        var served = hub.Requests.Count;
+        var second = await Downloader(hub).RunAsync(Options(hub, dir: dir), cancellationToken: Ct);
+        Assert.All(second.Files, f => Assert.Equal("present", f.Status));
+        Assert.Equal(0, second.BytesDownloaded);
+        Assert.Equal(first.BytesVerified, second.BytesVerified);
+        Assert.Equal(served + 1, hub.Requests.Count); // only the file listing
+    }
+
+    [Fact]
+    public async Task RunAsync_HubCache_WritesBlobsSnapshotLinksAndRef_ThatVerifyAccepts()
+    {
+        await using var hub = await FakeHub.StartAsync(Model());
+        var cache = TestPaths.NewTempDirectory();
+        var report = await Downloader(hub).RunAsync(Options(hub, cache: cache), cancellationToken: Ct);
+        var repoDir = Path.Combine(cache, "models--zai-org--GLM-5.2-FP8");
+        Assert.Equal(Path.Combine(repoDir, "snapshots", FakeHub.Commit), report.ModelFolder);
+        Assert.Equal(FakeHub.Commit, File.ReadAllText(Path.Combine(repoDir, "refs", "main")));
+        var shard = hub.Files["model-00001-of-00002.safetensors"];
+        Assert.True(File.Exists(Path.Combine(repoDir, "blobs", FakeHub.Sha256(shard))));
+        Assert.True(File.Exists(Path.Combine(repoDir, "blobs", FakeHub.GitBlobId(hub.Files["config.json"]))));
+        var link = new FileInfo(Path.Combine(report.ModelFolder, "UD-IQ2_XXS", "GLM-5.2-UD-IQ2_XXS-00001-of-00002.gguf"));
+        Assert.StartsWith("../../../blobs/", link.LinkTarget);
+        AssertSameFiles(hub.Files, report.ModelFolder, hub.Files.Keys);
+
+        // verify reads the same layout: every blob checked against its name, no manifest needed.
+        var verified = await ModelFolderVerifier.VerifyAsync(repoDir, new VerifyOptions(), cancellationToken: Ct);
+        Assert.Equal(DigestSource.HuggingFaceCache, verified.DigestSource);
+        Assert.Equal(hub.Files.Count, verified.Files.Count(f => f.Digest is not null));
+    }
+
+    [Fact]
+    public async Task RunAsync_IncludeSubfolderGlob_FetchesOnlyThatFolder()
+    {
+        await using var hub = await FakeHub.StartAsync(Model());
+        var dir = TestPaths.NewTempDirectory();
+        var report = await Downloader(hub).RunAsync(Options(hub, dir: dir, include: ["UD-IQ2_XXS/*"]), cancellationToken: Ct);
+        Assert.Equal(["UD-IQ2_XXS/GLM-5.2-UD-IQ2_XXS-00001-of-00002.gguf", "UD-IQ2_XXS/GLM-5.2-UD-IQ2_XXS-00002-of-00002.gguf"],
+            report.Files.Select(f => f.Path).Order());
+        Assert.False(File.Exists(Path.Combine(dir, "config.json")));
+    }
+
+    [Fact]
+    public async Task RunAsync_ConnectionCutMidFile_RetriesAndCompletesVerified()
+    {
+        await using var hub = await FakeHub.StartAsync(Model());
+        hub.CutOncePath = "model-00001-of-00002.safetensors";
+        var dir = TestPaths.NewTempDirectory();
+        await Downloader(hub).RunAsync(Options(hub, dir: dir), cancellationToken: Ct);
+        AssertSameFiles(hub.Files, dir, hub.Files.Keys);
+        Assert.Contains(hub.Requests, r => r.Path.Contains("path=model-00001", StringComparison.Ordinal) && r.BytesSent == Chunk / 2);
+    }
+
+    [Fact]
+    public async Task RunAsync_503WithRetryAfter_WaitsThatLongThenCompletes()
+    {
+        await using var hub = await FakeHub.StartAsync(new Dictionary<string, byte[]> { ["model.safetensors"] = Bytes(Chunk, 9) });
+        hub.Fail503Count = 1;
+        var dir = TestPaths.NewTempDirectory();
+        await Downloader(hub).RunAsync(Options(hub, dir: dir), cancellationToken: Ct);
+        AssertSameFiles(hub.Files, dir, hub.Files.Keys);
+        var content = hub.Requests.Where(r => r.Path.StartsWith("/cdn/", StringComparison.Ordinal)).ToList();
+        Assert.Equal([503, 206], content.Select(r => r.Status));
+        Assert.True(content[1].At - content[0].At >= TimeSpan.FromSeconds(0.9), $"retried after {content[1].At - content[0].At}");
+    }
+
+    [Fact]
+    public async Task RunAsync_CorruptedByte_FailsNamingFileAndPlacesNothing()
+    {
+        await using var hub = await FakeHub.StartAsync(Model());
+        hub.CorruptPath = "model-00002-of-00002.safetensors";
+        var cache = TestPaths.NewTempDirectory();
+        var e = await Assert.ThrowsAsync<DownloadException>(() => Downloader(hub).RunAsync(Options(hub, cache: cache), cancellationToken: Ct));
+        Assert.Contains("model-00002-of-00002.safetensors", e.Message);
+        Assert.Contains("was not placed", e.Message);
+        var blobs = Path.Combine(cache, "models--zai-org--GLM-5.2-FP8", "blobs");
+        var blob = Path.Combine(blobs, FakeHub.Sha256(hub.Files["model-00002-of-00002.safetensors"]));
+        Assert.False(File.Exists(blob));
+        Assert.False(File.Exists(blob + ".incomplete")); // other files' partial blobs may stay, to resume
+        Assert.False(File.Exists(Path.Combine(cache, "models--zai-org--GLM-5.2-FP8", "snapshots", FakeHub.Commit, "model-00002-of-00002.safetensors")));
+    }
+
+    [Fact]
+    public async Task RunAsync_InterruptedThenRerun_ResumesFromSavedPrefix()
+    {
+        await using var hub = await FakeHub.StartAsync(new Dictionary<string, byte[]> { ["model.safetensors"] = Bytes(Chunk * 40, 5) });
+        var dir = TestPaths.NewTempDirectory();
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(Ct);
+        var progress = new DownloadProgress();
+        var options = Options(hub, dir: dir) with { Connections = 1 };
+        var run = Downloader(hub).RunAsync(options, progress, stop.Token);
+        while (progress.BytesDone < Chunk * 10 && !run.IsCompleted)
+        {
+            await Task.Delay(5, Ct);
+        }
+        await stop.CancelAsync();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => run);
+        Assert.False(File.Exists(Path.Combine(dir, "model.safetensors")));
+        var firstRunRequests = hub.Requests.Count;
+
+        await Downloader(hub).RunAsync(options, cancellationToken: Ct);
+        AssertSameFiles(hub.Files, dir, hub.Files.Keys);
+        var resumed = hub.Requests.Skip(firstRunRequests).First(r => r.Range is not null);
+        Assert.NotEqual("bytes=0-65535", resumed.Range);
+        Assert.True(hub.Requests.Sum(r => r.BytesSent) < Chunk * 40 * 1.5, "the rerun fetched the file again from the start");
+    }
+
+    [Fact]
+    public async Task RunAsync_Token_SentToEndpointOnly()
+    {
+        await using var hub = await FakeHub.StartAsync(Model());
+        hub.RequiredToken = "hf_secret";
+        await Downloader(hub, token: "hf_secret").RunAsync(Options(hub, dir: TestPaths.NewTempDirectory()), cancellationToken: Ct);
+        Assert.All(hub.Requests.Where(r => r.Host == "127.0.0.1"), r => Assert.True(r.HadToken, r.Path));
+        Assert.All(hub.Requests.Where(r => r.Host == "localhost"), r => Assert.False(r.HadToken, r.Path));
+        Assert.Contains(hub.Requests, r => r.Host == "localhost");
+    }
+
+    [Fact]
+    public async Task RunAsync_UnknownRevision_SaysSo()
+    {
+        await using var hub = await FakeHub.StartAsync(Model());
+        var e = await Assert.ThrowsAsync<DownloadException>(() =>
+            Downloader(hub).RunAsync(Options(hub, dir: TestPaths.NewTempDirectory()) with { Revision = "v9" }, cancellationToken: Ct));
+        Assert.Contains("no such repository or revision 'v9'", e.Message);
+    }
+
+    [Theory]
+    [InlineData("UD-IQ2_XXS/a.gguf", "UD-IQ2_XXS/*", true)]
+    [InlineData("UD-IQ2_XXS/sub/a.gguf", "UD-IQ2_XXS/*", true)]
+    [InlineData("Q4_K_M/a.gguf", "UD-IQ2_XXS/*", false)]
+    [InlineData("model-00001-of-00002.safetensors", "*.safetensors", true)]
+    [InlineData("original/model.pth", "original/", true)]
+    [InlineData("config.json", "*.[jt]son", true)]
+    public void Glob_PatternsPeopleUse_MatchAsHuggingFaceHub(string path, string pattern, bool expected)
+    {
+        Assert.Equal(expected, PathGlob.Matches(path, pattern));
+    }
+}
