@@ -41,7 +41,7 @@ internal sealed class AdminApi(AccessConfig config, IAccessStore store, AccessSt
             await OpenAiErrors.WriteAsync(context, 401, "the admin API needs the admin key: 'Authorization: Bearer <admin key>'");
             return;
         }
-        var parts = (context.Request.Path.Value ?? "").Trim('/').Split('/');
+        var parts = (context.Request.Path.Value ?? "").Trim('/').Split('/')[1..];
         var method = context.Request.Method;
         var ct = context.RequestAborted;
         var admin = new KeyAdministration(store, cache?.Hasher ?? await KeyAdministration.HasherForAsync(store, config.SecretEnv, ct), time);
@@ -77,7 +77,7 @@ internal sealed class AdminApi(AccessConfig config, IAccessStore store, AccessSt
                     await WriteAsync(context, 200, await UsageAsync(context.Request.Query["by"], context.Request.Query["since"], ct));
                     return;
                 default:
-                    await OpenAiErrors.WriteAsync(context, 404, $"no such admin endpoint: {method} /admin{context.Request.Path}");
+                    await OpenAiErrors.WriteAsync(context, 404, $"no such admin endpoint: {method} {context.Request.Path}");
                     return;
             }
         }

@@ -1,0 +1,67 @@
+using LlmFleet.Gateway.Access;
+using LlmFleet.Gateway.Configuration;
+
+namespace LlmFleet.Gateway.Tests.Access;
+
+/// <summary><c>auth:</c>, <c>limits:</c> and <c>usage:</c> in fleet.yaml, through the real loader.</summary>
+public sealed class AccessConfigParserTests
+{
+    private const string Models = """
+        models:
+          - name: glm-5.2
+            backends:
+              - url: http://10.0.0.11:8000
+        """;
+
+    [Fact]
+    public void Parse_NoAuthOnLoopback_DefaultsToNone()
+    {
+        var config = FleetConfigLoader.Parse("listen: http://127.0.0.1:8080\n" + Models);
+        Assert.Equal(AuthModes.None, config.Access.Auth);
+        Assert.False(config.Access.KeysRequired);
+    }
+
+    [Fact]
+    public void Parse_NoAuthBeyondLoopback_IsAnErrorNamingAuth()
+    {
+        var e = Assert.Throws<FleetConfigException>(() => FleetConfigLoader.Parse("listen: http://0.0.0.0:8080\n" + Models));
+        Assert.Contains("auth: keys", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Parse_ExplicitNoneBeyondLoopback_IsAllowed()
+    {
+        var config = FleetConfigLoader.Parse("listen: http://0.0.0.0:8080\nauth: none\n" + Models);
+        Assert.True(config.Access.AuthExplicit);
+        Assert.False(config.Access.KeysRequired);
+    }
+
+    [Fact]
+    public void Parse_AuthMappingLimitsAndPrices_AreRead()
+    {
+        var config = FleetConfigLoader.Parse("""
+            listen: http://0.0.0.0:8080
+            store: postgres://fleet:secret@db:5432/fleet
+            auth: { mode: keys, admin_key_env: FLEET_ADMIN, key_refresh: 500ms }
+            limits: redis://redis:6379
+            usage: { price_per_million: { prompt: 0.6, completion: 2.2 } }
+            """ + "\n" + Models);
+        Assert.True(config.Access.KeysRequired);
+        Assert.Equal("FLEET_ADMIN", config.Access.AdminKeyEnv);
+        Assert.Equal(TimeSpan.FromMilliseconds(500), config.Access.KeyRefresh);
+        Assert.Equal("redis://redis:6379", config.Access.Limits);
+        Assert.Equal(0.6m, config.Access.PricePerMillionPrompt);
+        Assert.Equal(2.2m, config.Access.PricePerMillionCompletion);
+    }
+
+    [Theory]
+    [InlineData("auth: maybe", "auth: 'maybe'")]
+    [InlineData("limits: http://redis:6379", "limits:")]
+    [InlineData("auth: { mode: keys, colour: blue }", "auth.colour")]
+    [InlineData("usage: { price_per_million: { prompt: cheap } }", "usage.price_per_million.prompt")]
+    public void Parse_BadAccessEntry_IsAnErrorWithItsPlace(string line, string expected)
+    {
+        var e = Assert.Throws<FleetConfigException>(() => FleetConfigLoader.Parse(line + "\n" + Models));
+        Assert.Contains(expected, e.Message, StringComparison.Ordinal);
+    }
+}
