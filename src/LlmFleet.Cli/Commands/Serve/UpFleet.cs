@@ -1,0 +1,45 @@
+using LlmFleet.Gateway.Configuration;
+using LlmFleet.Gateway.Routing;
+using LlmFleet.Simulation;
+
+namespace LlmFleet.Cli.Commands.Serve;
+
+/// <summary>
+/// The embedded defaults of <c>llmfleet up</c>: GLM-5.2 in FP8, one twin per simulated 8×H200 node, behind one
+/// gateway pool named <c>glm-5.2</c> (aliases <c>glm</c>, <c>glm-5</c>) with prefix-affinity routing.
+/// </summary>
+internal static class UpFleet
+{
+    public const string ModelName = "glm-5.2";
+
+    public static TwinOptions Twin(double speed, int seed) => new()
+    {
+        Model = "glm-5.2",
+        Quantization = "fp8",
+        Gpu = "h200",
+        Gpus = 8,
+        Speed = speed,
+        Seed = seed,
+    };
+
+    public static FleetConfig Config(IEnumerable<RunningTwin> twins, string policy) => new()
+    {
+        Models =
+        [
+            new ModelConfig
+            {
+                Name = ModelName,
+                Aliases = ["glm", "glm-5"],
+                Policy = policy,
+                Backends = twins.Select(t => new BackendConfig { Url = t.BaseAddress, ServedModel = t.ServedModelName }).ToArray(),
+            },
+        ],
+        ShutdownTimeout = TimeSpan.FromSeconds(10),
+    };
+
+    public static string CurlLine(Uri openAiEndpoint) =>
+        $"curl -s {openAiEndpoint.ToString().TrimEnd('/')}/chat/completions -H 'Content-Type: application/json' " +
+        $"-d '{{\"model\":\"{ModelName}\",\"messages\":[{{\"role\":\"user\",\"content\":\"Hello! What can you do?\"}}],\"max_tokens\":64}}'";
+
+    public static bool IsKnownPolicy(string policy) => BackendSelectionPolicies.All.Contains(policy);
+}
