@@ -142,7 +142,7 @@ public static class Planner
             if (gpus is null && !ctx.Hardware.IsUnifiedMemory)
             {
                 // No count given: the fewest GPUs (up to a node) that hold it without offload, else one GPU + RAM.
-                foreach (var count in CandidateCounts(ctx.Hardware).TakeWhile(c => c <= ctx.Hardware.GpusPerNode))
+                foreach (var count in CandidateCounts(ctx.Hardware).TakeWhile(c => c <= ServerSize(ctx.Hardware)))
                 {
                     var p = OffloadPlacer.Place(ctx, count);
                     if (p.Fits && p.OffloadBytes == 0)
@@ -155,7 +155,7 @@ public static class Planner
         }
         if (gpus is { } n)
         {
-            var nodes = request.Nodes ?? (int)Math.Ceiling(n / (double)ctx.Hardware.GpusPerNode);
+            var nodes = request.Nodes ?? (int)Math.Ceiling(n / (double)ServerSize(ctx.Hardware));
             if (n % nodes != 0)
             {
                 throw new PlanningException($"{n} GPUs cannot be spread evenly over {nodes} nodes");
@@ -167,7 +167,7 @@ public static class Planner
         var lastNodes = 1;
         foreach (var count in CandidateCounts(ctx.Hardware))
         {
-            var nodes = (int)Math.Ceiling(count / (double)ctx.Hardware.GpusPerNode);
+            var nodes = (int)Math.Ceiling(count / (double)ServerSize(ctx.Hardware));
             last = VllmPlacer.Place(ctx, count, nodes);
             lastNodes = nodes;
             if (last.Fits)
@@ -178,14 +178,19 @@ public static class Planner
         return (last!, lastNodes);
     }
 
-    /// <summary>1, 2, 4... up to a node, then whole nodes up to 64 GPUs.</summary>
+    /// <summary>GPUs one server holds when a request spreads GPUs over nodes: 8 (an HGX board, or a PCIe box of
+    /// desk-side cards; those are sold one per workstation, which is what their <c>GpusPerNode</c> of 1 says).</summary>
+    internal static int ServerSize(HardwareSpec hw) => Math.Max(8, hw.GpusPerNode);
+
+    /// <summary>1, 2, 4... up to a server, then whole servers up to 64 GPUs.</summary>
     internal static IEnumerable<int> CandidateCounts(HardwareSpec hw)
     {
-        for (var n = 1; n < hw.GpusPerNode; n *= 2)
+        var server = ServerSize(hw);
+        for (var n = 1; n < server; n *= 2)
         {
             yield return n;
         }
-        for (var n = hw.GpusPerNode; n <= MaxSearchedGpus; n += hw.GpusPerNode)
+        for (var n = server; n <= MaxSearchedGpus; n += server)
         {
             yield return n;
         }
@@ -320,7 +325,7 @@ public static class Planner
         }
         if (p.OffloadBytes > 0 && p.OffloadIsRoutedExperts && ctx.Ram is { } ram && !ctx.Hardware.IsUnifiedMemory)
         {
-            yield return $"decode reads the active experts from system RAM ({ram.Channels} channels of {ram.RamType}, {ram.BandwidthBytesPerSecond / 1e9:N0} GB/s peak): RAM bandwidth sets the speed (--ram-channels/--ram-type to change)";
+            yield return $"decode reads the {(ctx.Architecture.IsMoe ? "active experts" : "offloaded layers")} from system RAM ({ram.Channels} channels of {ram.RamType}, {ram.BandwidthBytesPerSecond / 1e9:N0} GB/s peak): RAM bandwidth sets the speed (--ram-channels/--ram-type to change)";
         }
         if (ctx.Engine == InferenceEngine.Vllm && ctx.Format.Compute == ComputePrecision.Fp8 && ctx.Hardware.Fp8DenseTflops is null)
         {

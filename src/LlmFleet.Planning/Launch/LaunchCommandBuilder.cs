@@ -92,10 +92,10 @@ internal static class LaunchCommandBuilder
         {
             case "bf16" or "fp16" or "mxfp4-moe":
                 return repo;
-            case "fp8" when ctx.Architecture.ModelType.StartsWith("deepseek", StringComparison.Ordinal):
-                return repo; // DeepSeek publishes its weights in FP8.
-            case "fp8" when repo.StartsWith("zai-org/", StringComparison.Ordinal):
-                return repo + "-FP8";
+            case "fp8" when entry.ConfigJson.Contains("\"fp8\"", StringComparison.Ordinal):
+                return repo; // The original checkpoint is FP8 (DeepSeek, Kimi K2: quantization_config says so).
+            case "fp8" when repo.StartsWith("zai-org/", StringComparison.Ordinal) || repo.StartsWith("Qwen/", StringComparison.Ordinal):
+                return repo + "-FP8"; // Z.ai and Qwen publish FP8 siblings under this name.
             case "nvfp4":
                 warnings.Add($"nvidia/{name}-NVFP4 is NVIDIA's naming for its NVFP4 releases; check that it exists for this model");
                 return $"nvidia/{name}-NVFP4";
@@ -164,9 +164,14 @@ internal static class LaunchCommandBuilder
     {
         var repo = ctx.Model.Entry?.HfRepo ?? ctx.Model.Id;
         var name = repo[(repo.IndexOf('/', StringComparison.Ordinal) + 1)..];
-        var model = ctx.Format.Id is "bf16" or "fp16" ? repo : $"mlx-community/{name}-{ctx.Format.Id}";
-        return new LaunchCommand(ShellWords.Join(["mlx_lm.server", "--model", model, "--host", "0.0.0.0", "--port", "8080"]), null,
-            [$"mlx_lm.server sizes its cache on demand; the context above ({ctx.ContextTokens:N0} tokens) is what fits"]);
+        var warnings = new List<string> { $"mlx_lm.server sizes its cache on demand; the context above ({ctx.ContextTokens:N0} tokens) is what fits" };
+        var model = repo;
+        if (ctx.Format.Id is not ("bf16" or "fp16" or "mxfp4-moe"))
+        {
+            model = $"./{name}-mlx-{ctx.Format.Id}";
+            warnings.Add($"convert the weights first: mlx_lm.convert --hf-path {repo} -q (then point --model at the result)");
+        }
+        return new LaunchCommand(ShellWords.Join(["mlx_lm.server", "--model", model, "--host", "0.0.0.0", "--port", "8080"]), null, warnings);
     }
 
     /// <summary>Quotes every word but leaves a <c>$(...)</c> substitution for the shell to expand.</summary>

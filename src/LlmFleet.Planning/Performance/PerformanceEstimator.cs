@@ -28,23 +28,24 @@ internal static class PerformanceEstimator
         var stepModel = new RooflineStepTimeModel(decode, prefillSecondsPerToken);
         var c = (double)ctx.ContextTokens;
 
+        // The requested streams, as many as fit, spread over the replicas; each replica steps its share as one batch.
         var perReplicaMax = Math.Max(1, p.MaxConcurrency / Math.Max(1, p.DataParallel));
-        var batch = Math.Clamp((int)Math.Ceiling(concurrency / (double)p.DataParallel), 1, perReplicaMax);
+        var streams = Math.Clamp(concurrency, 1, perReplicaMax * p.DataParallel);
+        var batch = (int)Math.Ceiling(streams / (double)Math.Min(p.DataParallel, streams));
         double single, aggregate, acceptance = 1;
         if (mtpAcceptance is { } l && ctx.UsesMtp)
         {
             acceptance = l;
             var draftTokens = DraftTokens(l);
             single = l / (decode.StepSeconds(1, draftTokens + 1, c) + draftTokens * decode.DraftSeconds());
-            aggregate = p.DataParallel * batch * l
-                / (decode.StepSeconds(batch, draftTokens + 1, batch * c) + draftTokens * decode.DraftSeconds());
+            aggregate = streams * l / (decode.StepSeconds(batch, draftTokens + 1, batch * c) + draftTokens * decode.DraftSeconds());
         }
         else
         {
             single = 1 / decode.StepSeconds(1, 1, c);
-            aggregate = p.DataParallel * batch / decode.StepSeconds(batch, 1, batch * c);
+            aggregate = streams / decode.StepSeconds(batch, 1, batch * c);
         }
-        return new PerformanceEstimate(single, aggregate, batch * p.DataParallel, 1 / prefillSecondsPerToken,
+        return new PerformanceEstimate(single, aggregate, streams, 1 / prefillSecondsPerToken,
             ttft, acceptance, stepModel);
     }
 
