@@ -138,4 +138,43 @@ public sealed class PlannerTests
         Assert.Equal(4, p.DataParallelSize);
         Assert.Contains("--data-parallel-size 4", p.Command);
     }
+
+    [Fact]
+    public void Plan_DataParallelReplicasAtOneStream_AggregateIsTheSingleStream()
+    {
+        var p = Planner.Plan(new PlanRequest(ModelSource.Resolve("qwen3-235b-a22b"), "fp8", "h100", 16));
+        Assert.True(p.DataParallelSize > 1);
+        Assert.Equal(1, p.AggregateConcurrency);
+        Assert.Equal(p.DecodeTokensPerSecondSingleStream, p.DecodeTokensPerSecondAggregate, 6);
+    }
+
+    [Fact]
+    public void Plan_TwoDeskSideGpus_AreOneServerNotTwoNodes()
+    {
+        var p = Planner.Plan(new PlanRequest(ModelSource.Resolve("llama-3.1-70b"), "awq", "rtx5090", 2, Context: 8192));
+        Assert.Equal(1, p.Nodes);
+        Assert.Equal(2, p.TensorParallelSize);
+        Assert.DoesNotContain("ray", p.Command);
+    }
+
+    [Fact]
+    public void Plan_VllmFormatTooLargeWithRam_FitsWithCpuOffloadAndSaysItIsSlow()
+    {
+        var p = Planner.Plan(new PlanRequest(Glm52, "fp8", "h100", 8, RamGb: 1024, Context: 8192));
+        Assert.True(p.Fits);
+        Assert.True(p.OffloadBytes > 100e9);
+        Assert.Contains("--cpu-offload-gb", p.Command);
+        Assert.Contains(p.Warnings, w => w.Contains("does not run efficiently"));
+        var inGpuMemory = Planner.Plan(new PlanRequest(Glm52, "fp8", "h200", 8, Context: 8192));
+        Assert.True(p.DecodeTokensPerSecondSingleStream < inGpuMemory.DecodeTokensPerSecondSingleStream / 5);
+    }
+
+    [Fact]
+    public void Plan_ConfigJsonPath_PlansLikeTheCatalogEntry()
+    {
+        var fromFile = Planner.Plan(new PlanRequest(ModelSource.Resolve(TestPaths.Asset("configs", "glm-5.2", "config.json")), "fp8", "h200", 8));
+        var fromCatalog = Planner.Plan(new PlanRequest(Glm52, "fp8", "h200", 8));
+        Assert.Equal(fromCatalog.WeightsBytes, fromFile.WeightsBytes);
+        Assert.Equal(fromCatalog.KvCacheTokens, fromFile.KvCacheTokens);
+    }
 }
