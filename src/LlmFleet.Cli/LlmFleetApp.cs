@@ -50,6 +50,7 @@ public static class LlmFleetApp
             config.AddCommand<Commands.Usage.UsageCommand>("usage").WithDescription("The usage ledger by key, model or day, with cost at the internal price per million tokens.");
             config.AddCommand<Commands.Serve.ServeCommand>("serve").WithDescription("The OpenAI-compatible gateway for the vLLM backends of a fleet.yaml (hot reload), until Ctrl+C.");
             config.AddCommand<Commands.Serve.UpCommand>("up").WithDescription("Three vLLM twins of GLM-5.2 FP8 (simulated 8×H200 nodes) behind the gateway; prints the endpoint and a curl line.");
+            config.AddCommand<Commands.Download.DownloadCommand>("download").WithDescription("Download a model from the Hugging Face Hub or a mirror: parallel, resumable, verified, into a folder or the hub cache.");
             // Further commands register here, one line each.
         });
 

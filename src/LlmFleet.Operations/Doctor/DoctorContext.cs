@@ -1,6 +1,7 @@
 using LlmFleet.Operations.Doctor.Host;
 using LlmFleet.Operations.Doctor.Nvidia;
 using LlmFleet.Operations.Doctor.Python;
+using LlmFleet.Operations.Download;
 
 namespace LlmFleet.Operations.Doctor;
 
@@ -49,19 +50,5 @@ public sealed class DoctorContext
     public MemInfo? Memory => MemInfo.Parse(Files.Read("/proc/meminfo"));
 
     /// <summary>Where the weights live: --model-dir, else the Hugging Face cache as huggingface_hub resolves it.</summary>
-    public string ModelDirectory => Options.ModelDir ?? DefaultHubCache();
-
-    private static string DefaultHubCache()
-    {
-        if (Environment.GetEnvironmentVariable("HF_HUB_CACHE") is { Length: > 0 } hubCache)
-        {
-            return hubCache;
-        }
-        var home = Environment.GetEnvironmentVariable("HF_HOME") is { Length: > 0 } hfHome
-            ? hfHome
-            : Path.Combine(Environment.GetEnvironmentVariable("XDG_CACHE_HOME") is { Length: > 0 } xdg
-                ? xdg
-                : Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".cache"), "huggingface");
-        return Path.Combine(home, "hub");
-    }
+    public string ModelDirectory => Options.ModelDir ?? HubCachePath.Default();
 }

@@ -15,6 +15,9 @@ public sealed class HubClient(HttpClient http, Uri endpoint, string? token, Retr
 {
     private const int MaxRedirects = 10;
 
+    /// <summary>An endpoint that cannot be reached at all is reported after a few seconds, not minutes.</summary>
+    private const int ListingAttempts = 4;
+
     public RetryPolicy Retry => retry;
 
     public static HttpClient CreateHttpClient() =>
@@ -40,9 +43,8 @@ public sealed class HubClient(HttpClient http, Uri endpoint, string? token, Retr
             {
                 response = await SendAsync(url, null, cancellationToken);
             }
-            catch (HttpRequestException e) when (attempt < retry.MaxAttempts)
+            catch (HttpRequestException) when (attempt < ListingAttempts)
             {
-                _ = e;
                 await retry.WaitAsync(attempt, null, cancellationToken);
                 continue;
             }
