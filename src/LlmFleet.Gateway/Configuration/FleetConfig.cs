@@ -41,6 +41,10 @@ public sealed record ModelConfig
 
     public required IReadOnlyList<BackendConfig> Backends { get; init; }
 
+    /// <summary>Set when <c>backends: { kubernetes: ... }</c>: <see cref="Backends"/> then follows the Service's ready
+    /// endpoints (Discovery/), starting empty.</summary>
+    public Discovery.KubernetesBackendsConfig? Kubernetes { get; init; }
+
     public HealthConfig Health { get; init; } = new();
 
     /// <summary>How many other backends a request may be retried on before anything was sent to the client. Default 2.</summary>

@@ -105,7 +105,8 @@ public static class FleetConfigLoader
     private static ModelConfig ValidateModel(ModelYaml m, string at, List<string> errors)
     {
         var backends = new List<BackendConfig>();
-        if (m.Backends is not { Count: > 0 })
+        var kubernetes = m.Backends?.Kubernetes?.Validate($"{at}.backends.kubernetes", errors);
+        if (m.Backends is not { Count: > 0 } && m.Backends?.Kubernetes is null)
         {
             errors.Add($"{at}.backends: at least one backend is required");
         }
@@ -169,6 +170,7 @@ public static class FleetConfigLoader
             Aliases = m.Aliases?.Where(a => !string.IsNullOrWhiteSpace(a)).ToArray() ?? [],
             Policy = policy,
             Backends = backends,
+            Kubernetes = kubernetes,
             Health = health,
             Retries = m.Retries ?? 2,
             Timeouts = timeouts,
@@ -249,13 +251,38 @@ public static class FleetConfigLoader
 
         public string? Policy { get; set; }
 
-        public List<BackendYaml>? Backends { get; set; }
+        public BackendsYaml? Backends { get; set; }
 
         public HealthYaml? Health { get; set; }
 
         public int? Retries { get; set; }
 
         public TimeoutsYaml? Timeouts { get; set; }
+    }
+
+    /// <summary><c>backends:</c> is a list of URLs, or a mapping <c>{ kubernetes: {...} }</c> (then the list is empty).</summary>
+    private sealed class BackendsYaml : List<BackendYaml>, IYamlConvertible
+    {
+        public Discovery.KubernetesBackendsYaml? Kubernetes { get; private set; }
+
+        public void Read(IParser parser, Type expectedType, ObjectDeserializer nestedObjectDeserializer)
+        {
+            if (parser.Current is YamlDotNet.Core.Events.SequenceStart)
+            {
+                AddRange((List<BackendYaml>?)nestedObjectDeserializer(typeof(List<BackendYaml>)) ?? []);
+            }
+            else
+            {
+                Kubernetes = ((DiscoveredBackendsYaml?)nestedObjectDeserializer(typeof(DiscoveredBackendsYaml)))?.Kubernetes;
+            }
+        }
+
+        public void Write(IEmitter emitter, ObjectSerializer nestedObjectSerializer) => throw new NotSupportedException();
+    }
+
+    private sealed class DiscoveredBackendsYaml
+    {
+        public Discovery.KubernetesBackendsYaml? Kubernetes { get; set; }
     }
 
     private sealed class BackendYaml

@@ -52,6 +52,7 @@ public static class GatewayHost
                 sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<FleetConfigWatcher>>()));
         }
         Monitoring.MonitoringServices.Add(builder.Services, config);
+        Discovery.KubernetesDiscovery.Add(builder.Services, config);
         Access.Hosting.AccessServices.Add(builder.Services, config, options.ConfigPath is { } file ? Path.GetDirectoryName(Path.GetFullPath(file)) : null);
         options.ConfigureServices?.Invoke(builder.Services);
         var app = builder.Build();

@@ -172,6 +172,7 @@ internal static class ChatCompletionsEndpoint
         while (remaining > 0)
         {
             await run.Signal.WaitAsync();
+            var dropAfter = twin.Faults.Current.DropStreamAfterTokens;
             for (var i = 0; i < n; i++)
             {
                 if (done[i])
@@ -180,6 +181,11 @@ internal static class ChatCompletionsEndpoint
                 }
                 var finished = run.Requests[i].IsFinished; // read before the count, which is final once finished
                 var generated = run.Requests[i].GeneratedTokens;
+                if (dropAfter is { } cap && generated - written[i] > cap - sent)
+                {
+                    generated = written[i] + Math.Max(0, cap - sent); // the fault cuts exactly after its token count
+                    finished = false;
+                }
                 if (generated == written[i] && !finished)
                 {
                     continue;
@@ -193,7 +199,7 @@ internal static class ChatCompletionsEndpoint
                     remaining--;
                 }
             }
-            if (twin.Faults.Current.DropStreamAfterTokens is { } dropAfter && sent >= dropAfter)
+            if (dropAfter is { } limit && sent >= limit)
             {
                 await output.FlushAsync(http.RequestAborted);
                 run.Abort();

@@ -131,6 +131,7 @@ internal static class CompletionsEndpoint
         while (remaining > 0)
         {
             await run.Signal.WaitAsync();
+            var dropAfter = twin.Faults.Current.DropStreamAfterTokens;
             for (var i = 0; i < n; i++)
             {
                 if (done[i])
@@ -139,6 +140,11 @@ internal static class CompletionsEndpoint
                 }
                 var finished = run.Requests[i].IsFinished;
                 var generated = run.Requests[i].GeneratedTokens;
+                if (dropAfter is { } cap && generated - written[i] > cap - sent)
+                {
+                    generated = written[i] + Math.Max(0, cap - sent); // the fault cuts exactly after its token count
+                    finished = false;
+                }
                 if (generated == written[i] && !finished)
                 {
                     continue;
@@ -153,7 +159,7 @@ internal static class CompletionsEndpoint
                     remaining--;
                 }
             }
-            if (twin.Faults.Current.DropStreamAfterTokens is { } dropAfter && sent >= dropAfter)
+            if (dropAfter is { } limit && sent >= limit)
             {
                 await output.FlushAsync(http.RequestAborted);
                 run.Abort();

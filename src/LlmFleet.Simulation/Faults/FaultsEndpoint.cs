@@ -12,15 +12,15 @@ internal static class FaultsEndpoint
     public const string Path = "/sim/faults";
 
     public static Task GetAsync(HttpContext http, TwinContext twin) =>
-        ApiIo.WriteJsonAsync(http, twin.Faults.Current, SimulationJsonContext.Default.FaultOptions);
+        ApiIo.WriteJsonAsync(http, FaultsBody.From(twin.Faults.Current), SimulationJsonContext.Default.FaultsBody);
 
     public static async Task PostAsync(HttpContext http, TwinContext twin)
     {
         FaultOptions? faults;
         try
         {
-            faults = await JsonSerializer.DeserializeAsync(http.Request.Body, SimulationJsonContext.Default.FaultOptions, http.RequestAborted);
-            faults?.Validate();
+            var body = await JsonSerializer.DeserializeAsync(http.Request.Body, SimulationJsonContext.Default.FaultsBody, http.RequestAborted);
+            faults = body?.ToOptions().Validate();
         }
         catch (Exception e) when (e is JsonException or ArgumentException)
         {
@@ -32,7 +32,7 @@ internal static class FaultsEndpoint
             await ApiIo.WriteErrorAsync(http, VllmErrors.Create(400, "Invalid faults: expected a JSON object"));
             return;
         }
-        await ApiIo.WriteJsonAsync(http, faults, SimulationJsonContext.Default.FaultOptions);
+        await ApiIo.WriteJsonAsync(http, FaultsBody.From(faults), SimulationJsonContext.Default.FaultsBody);
         await http.Response.CompleteAsync();
         twin.Faults.Set(faults); // after the answer, so a crash does not cut off its own confirmation
     }

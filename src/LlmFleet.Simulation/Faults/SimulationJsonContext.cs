@@ -4,5 +4,5 @@ namespace LlmFleet.Simulation.Faults;
 
 /// <summary>JSON of the twin's own endpoints (<c>/sim/faults</c>): snake_case, like the rest of the API.</summary>
 [JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower, UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow)]
-[JsonSerializable(typeof(FaultOptions))]
+[JsonSerializable(typeof(FaultsBody))]
 internal sealed partial class SimulationJsonContext : JsonSerializerContext;

@@ -52,7 +52,8 @@ internal static class OutputScriptBuilder
         AppendWords(ref rng, buffer, ends, reasoningTokens);
         var answerStart = buffer.WrittenCount;
         AppendWords(ref rng, buffer, ends, length - reasoningTokens);
-        var finish = length < natural ? "length" : "stop";
+        // With ignore_eos the model never chooses to stop: the output ends at max_tokens, which vLLM reports as length.
+        var finish = spec.IgnoreEos || length < natural ? "length" : "stop";
 
         if (spec.Stop is { Count: > 0 } stops && TryFindStop(buffer.WrittenSpan[answerStart..], stops, out var at, out var stop))
         {

@@ -34,12 +34,19 @@ internal static class Sse
             return (response, events);
         }
         using var reader = new StreamReader(await response.Content.ReadAsStreamAsync(ct));
-        while (await reader.ReadLineAsync(ct) is { } line)
+        try
         {
-            if (SseFraming.TryGetData(Encoding.UTF8.GetBytes(line), out var data))
+            while (await reader.ReadLineAsync(ct) is { } line)
             {
-                events.Add(new SseEvent(Encoding.UTF8.GetString(data), clock.Elapsed));
+                if (SseFraming.TryGetData(Encoding.UTF8.GetBytes(line), out var data))
+                {
+                    events.Add(new SseEvent(Encoding.UTF8.GetString(data), clock.Elapsed));
+                }
             }
+        }
+        catch (Exception e) when (e is IOException or HttpRequestException)
+        {
+            // The server cut the stream: what arrived is the answer (no [DONE] at the end shows the cut).
         }
         return (response, events);
     }

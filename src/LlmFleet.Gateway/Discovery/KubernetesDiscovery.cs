@@ -1,0 +1,99 @@
+using LlmFleet.Gateway.Configuration;
+using LlmFleet.Gateway.Model;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace LlmFleet.Gateway.Discovery;
+
+/// <summary>
+/// Keeps the backends of every <c>backends: { kubernetes: ... }</c> pool equal to what its Service's EndpointSlices
+/// say: each change swaps in a routing table whose pool lists the discovered addresses (backends that stay keep their
+/// runtime state; requests already routed to a removed one finish there). A reload of <c>fleet.yaml</c> gets the
+/// discovered backends put back in.
+/// </summary>
+internal sealed partial class KubernetesDiscovery(GatewayState state, TimeProvider time, ILogger<KubernetesDiscovery> logger) : BackgroundService
+{
+    private readonly Dictionary<string, IReadOnlyList<Uri>> _discovered = new(StringComparer.Ordinal);
+    private readonly Lock _gate = new();
+
+    /// <summary>Registers the service when the configuration has a discovered pool.</summary>
+    public static void Add(IServiceCollection services, FleetConfig config)
+    {
+        if (config.Models.Any(m => m.Kubernetes is not null))
+        {
+            services.AddHostedService<KubernetesDiscovery>();
+        }
+    }
+
+    protected override Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        state.Reloaded += _ => ApplyDiscovered();
+        var runs = new List<Task>();
+        // Watchers follow the pools of the configuration the gateway started with.
+        foreach (var model in state.Current.Config.Models)
+        {
+            if (model.Kubernetes is not { } k)
+            {
+                continue;
+            }
+            var client = InCluster.Client(k.ApiServer);
+            var watcher = new EndpointSliceWatcher(client, k.Namespace, k.Service, k.Port, time);
+            var name = model.Name;
+            watcher.Changed += endpoints =>
+            {
+                Log.Discovered(logger, name, k.Namespace, k.Service, endpoints.Count);
+                lock (_gate)
+                {
+                    _discovered[name] = endpoints;
+                }
+                ApplyDiscovered();
+            };
+            runs.Add(RunAsync(watcher, client, stoppingToken));
+        }
+        return Task.WhenAll(runs);
+    }
+
+    private static async Task RunAsync(EndpointSliceWatcher watcher, HttpClient client, CancellationToken stoppingToken)
+    {
+        using (client)
+        {
+            await watcher.RunAsync(stoppingToken);
+        }
+    }
+
+    /// <summary>Applies the discovered sets if the table in force differs from them (so a swap it causes, seen again
+    /// through <see cref="GatewayState.Reloaded"/>, changes nothing and ends there).</summary>
+    private void ApplyDiscovered()
+    {
+        lock (_gate)
+        {
+            var config = state.Current.Config;
+            var changed = false;
+            var models = config.Models.Select(m =>
+            {
+                if (m.Kubernetes is not { } k || !_discovered.TryGetValue(m.Name, out var urls))
+                {
+                    return m;
+                }
+                var capped = urls.Take(FleetConfigLoader.MaxBackendsPerModel).ToList();
+                if (m.Backends.Select(b => b.Url).SequenceEqual(capped))
+                {
+                    return m;
+                }
+                changed = true;
+                return m with { Backends = [.. capped.Select(u => new BackendConfig { Url = u, ServedModel = k.ServedModel })] };
+            }).ToList();
+            if (changed)
+            {
+                state.Apply(config with { Models = models });
+            }
+        }
+    }
+
+    private static partial class Log
+    {
+        [LoggerMessage(1, LogLevel.Information, "Model {Model}: {Count} ready endpoints in {Namespace}/{Service}")]
+        public static partial void Discovered(ILogger logger, string model, string @namespace, string service, int count);
+    }
+}
