@@ -220,7 +220,7 @@ internal sealed partial class GatewayForwarder(
         var exception = context.Features.Get<IForwarderErrorFeature>()?.Exception;
         if (context.Response.HasStarted)
         {
-            Log.ResponseFailed(logger, pool.Name, backend.State.Name, error.ToString(), exception);
+            Log.ResponseFailed(logger, pool.Name, backend.State.Name, $"{error}: {exception?.Message}");
             return true;
         }
         if (error == ForwarderError.RequestTimedOut)
@@ -233,7 +233,7 @@ internal sealed partial class GatewayForwarder(
             Log.Retrying(logger, pool.Name, backend.State.Name, exception?.Message ?? error.ToString());
             return false;
         }
-        Log.ResponseFailed(logger, pool.Name, backend.State.Name, error.ToString(), exception);
+        Log.ResponseFailed(logger, pool.Name, backend.State.Name, $"{error}: {exception?.Message}");
         await OpenAiErrors.WriteAsync(context, 502, $"the backend for model '{pool.Name}' failed: {exception?.Message ?? error.ToString()}");
         return true;
     }
@@ -285,7 +285,7 @@ internal sealed partial class GatewayForwarder(
         public static partial void StreamBroken(ILogger logger, string model, string backend, string reason);
 
         [LoggerMessage(3, LogLevel.Warning, "A request for {Model} to backend {Backend} failed: {Error}")]
-        public static partial void ResponseFailed(ILogger logger, string model, string backend, string error, Exception? exception);
+        public static partial void ResponseFailed(ILogger logger, string model, string backend, string error);
 
         [LoggerMessage(4, LogLevel.Warning, "Ejected backend {Backend} after {Failures} consecutive failures")]
         public static partial void Ejected(ILogger logger, string backend, int failures);

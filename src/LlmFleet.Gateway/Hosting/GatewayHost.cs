@@ -34,7 +34,8 @@ public static class GatewayHost
         });
         builder.Logging.SetMinimumLevel(options.MinimumLogLevel);
         builder.Logging.AddFilter("Microsoft", LogLevel.Warning);
-        builder.Logging.AddFilter("Yarp", LogLevel.Warning);
+        // YARP logs every failed attempt with a stack trace; the forwarder logs one line per failure itself.
+        builder.Logging.AddFilter("Yarp", LogLevel.Error);
         builder.Logging.AddSimpleConsole(o => o.SingleLine = true);
         // Graceful shutdown: Kestrel stops accepting, lets requests (streams included) run until this deadline, then
         // aborts them, which cancels their upstream requests.
