@@ -51,6 +51,7 @@ public static class LlmFleetApp
             config.AddCommand<Commands.Serve.ServeCommand>("serve").WithDescription("The OpenAI-compatible gateway for the vLLM backends of a fleet.yaml (hot reload), until Ctrl+C.");
             config.AddCommand<Commands.Serve.UpCommand>("up").WithDescription("Three vLLM twins of GLM-5.2 FP8 (simulated 8×H200 nodes) behind the gateway; prints the endpoint and a curl line.");
             config.AddCommand<Commands.Download.DownloadCommand>("download").WithDescription("Download a model from the Hugging Face Hub or a mirror: parallel, resumable, verified, into a folder or the hub cache.");
+            config.AddCommand<Commands.Sim.SimCommand>("sim").WithDescription("vLLM twins: K simulated vLLM servers on real ports, timed by the planner for a model on given GPUs, with faults on demand (until Ctrl+C).");
             // Further commands register here, one line each.
         });
 

@@ -138,7 +138,8 @@ internal static class ChatCompletionsEndpoint
             }
             else
             {
-                message.Content = script.AnswerText(generated);
+                var answer = script.AnswerText(generated);
+                message.Content = answer.Length == 0 && message.ReasoningContent is not null ? null : answer; // still thinking
             }
             response.Choices.Add(new ChatChoice
             {
