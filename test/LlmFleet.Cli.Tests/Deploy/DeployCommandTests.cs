@@ -32,6 +32,13 @@ public sealed class DeployCommandTests
         Assert.Contains("kind: LeaderWorkerSet", vllm);
         Assert.Contains("size: 2", vllm);
         Assert.Contains("kind: ScaledObject", vllm);
+        // The gateway's loader accepts the discovery configuration written for it, pointing at the vLLM Service.
+        var model = FleetConfigLoader.Load(Path.Combine(outDir, "fleet.yaml")).Models.Single();
+        Assert.Empty(model.Backends);
+        Assert.Equal("vllm-glm-5-2", model.Kubernetes!.Service);
+        Assert.Equal("default", model.Kubernetes.Namespace);
+        Assert.Equal(8000, model.Kubernetes.Port);
+        Assert.Equal("zai-org/GLM-5.2-FP8", model.Kubernetes.ServedModel);
     }
 
     [Theory]
