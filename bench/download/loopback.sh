@@ -28,20 +28,23 @@ server=$!
 until grep -q http "$work/server.log" 2>/dev/null; do sleep 0.5; done
 url="http://127.0.0.1:$port"
 
-: > "$work/curl.t"; : > "$work/ours.t"
+: > "$work/curl.t"; : > "$work/one.t"; : > "$work/eight.t"
 for _ in $(seq "$runs"); do
   rm -rf "$work/dl"; mkdir -p "$work/dl"
   seconds curl -sf -o "$work/dl/curl.bin" "$url/bench/model/resolve/main/model.safetensors" >> "$work/curl.t"
   rm -rf "$work/dl"
-  seconds $LLMFLEET download bench/model --dir "$work/dl" --endpoint "$url" --connections 8 --json >> "$work/ours.t"
+  seconds $LLMFLEET download bench/model --dir "$work/dl" --endpoint "$url" --connections 1 --json >> "$work/one.t"
+  rm -rf "$work/dl"
+  seconds $LLMFLEET download bench/model --dir "$work/dl" --endpoint "$url" --connections 8 --json >> "$work/eight.t"
 done
-curl_t=$(median < "$work/curl.t"); ours_t=$(median < "$work/ours.t")
+curl_t=$(median < "$work/curl.t"); one_t=$(median < "$work/one.t"); eight_t=$(median < "$work/eight.t")
 echo "load average: $(cut -d' ' -f1-3 /proc/loadavg); $(nproc) cores; $(curl --version | head -1 | cut -d' ' -f1-2)"
-printf 'one %s GB file on loopback, median of %s runs:\n' "$size_gb" "$runs"
-printf '  curl (no hash)                  %6.2f s  %7.0f MB/s\n' "$curl_t" "$(echo "$bytes / $curl_t / 1000000" | bc -l)"
-printf '  llmfleet download (SHA-256)     %6.2f s  %7.0f MB/s\n' "$ours_t" "$(echo "$bytes / $ours_t / 1000000" | bc -l)"
-printf '  ratio llmfleet/curl throughput: %.2f\n' "$(echo "$curl_t / $ours_t" | bc -l)"
+printf 'one %s GB file on loopback, median of %s interleaved runs:\n' "$size_gb" "$runs"
+printf '  curl (no hash)                        %6.2f s  %7.0f MB/s\n' "$curl_t" "$(echo "$bytes / $curl_t / 1000000" | bc -l)"
+printf '  llmfleet download --connections 1     %6.2f s  %7.0f MB/s  (ratio to curl %.2f)\n' "$one_t" "$(echo "$bytes / $one_t / 1000000" | bc -l)" "$(echo "$curl_t / $one_t" | bc -l)"
+printf '  llmfleet download --connections 8     %6.2f s  %7.0f MB/s  (ratio to curl %.2f)\n' "$eight_t" "$(echo "$bytes / $eight_t / 1000000" | bc -l)" "$(echo "$curl_t / $eight_t" | bc -l)"
 
+if [ "${SCALING:-1}" = 0 ]; then exit 0; fi
 for c in 1 2 4 8; do
   : > "$work/c.t"
   for _ in $(seq "$runs"); do
