@@ -38,6 +38,7 @@ internal sealed class AccessObserver(UsageLedger? ledger, IRateLimits? limits, T
             Backend = request.Backend?.State.Name ?? "none",
             PromptTokens = usage?.PromptTokens ?? 0,
             CompletionTokens = usage?.CompletionTokens ?? 0,
+            CachedTokens = usage?.CachedTokens ?? 0,
             LatencySeconds = time.GetElapsedTime(request.StartTimestamp).TotalSeconds,
             TtftSeconds = ttft,
             Status = statusCode,

@@ -122,13 +122,19 @@ internal sealed class UsageScanner
         try
         {
             var reader = new Utf8JsonReader(json);
-            long prompt = 0, completion = 0;
+            long prompt = 0, completion = 0, cached = 0;
             reader.Read();
             while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
             {
                 var isPrompt = reader.ValueTextEquals("prompt_tokens"u8) || reader.ValueTextEquals("input_tokens"u8);
                 var isCompletion = reader.ValueTextEquals("completion_tokens"u8) || reader.ValueTextEquals("output_tokens"u8);
+                var isDetails = reader.ValueTextEquals("prompt_tokens_details"u8) || reader.ValueTextEquals("input_tokens_details"u8);
                 reader.Read();
+                if (isDetails && reader.TokenType == JsonTokenType.StartObject)
+                {
+                    cached = ReadCachedTokens(ref reader);
+                    continue;
+                }
                 if (reader.TokenType == JsonTokenType.Number)
                 {
                     if (isPrompt)
@@ -142,11 +148,28 @@ internal sealed class UsageScanner
                 }
                 reader.Skip();
             }
-            Usage = new TokenUsage(prompt, completion);
+            Usage = new TokenUsage(prompt, completion, cached);
         }
         catch (JsonException)
         {
             // Not a usage object after all; keep what was seen before.
         }
+    }
+
+    /// <summary>Reads <c>{"cached_tokens": n, …}</c> up to its closing brace.</summary>
+    private static long ReadCachedTokens(ref Utf8JsonReader reader)
+    {
+        long cached = 0;
+        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        {
+            var isCached = reader.ValueTextEquals("cached_tokens"u8);
+            reader.Read();
+            if (isCached && reader.TokenType == JsonTokenType.Number)
+            {
+                cached = reader.GetInt64();
+            }
+            reader.Skip();
+        }
+        return cached;
     }
 }

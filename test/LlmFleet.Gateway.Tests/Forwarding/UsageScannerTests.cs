@@ -13,7 +13,7 @@ public sealed class UsageScannerTests
     {
         var scanner = new UsageScanner();
         scanner.Scan(Encoding.UTF8.GetBytes(Completion));
-        Assert.Equal(new TokenUsage(12, 7), scanner.Usage);
+        Assert.Equal(new TokenUsage(12, 7, 4), scanner.Usage);
     }
 
     [Fact]
@@ -25,7 +25,7 @@ public sealed class UsageScannerTests
             var scanner = new UsageScanner();
             scanner.Scan(bytes.AsSpan(0, split));
             scanner.Scan(bytes.AsSpan(split));
-            Assert.Equal(new TokenUsage(12, 7), scanner.Usage);
+            Assert.Equal(new TokenUsage(12, 7, 4), scanner.Usage);
         }
     }
 

@@ -24,6 +24,10 @@ internal abstract class SqlAccessStore : IAccessStore
 
     protected abstract ValueTask<DbConnection> OpenAsync(CancellationToken cancellationToken);
 
+    /// <summary>The driver does no I/O of its own in async calls (SQLite): run row inserts synchronously, without an
+    /// async state machine per row. Only the background ledger writer inserts rows.</summary>
+    protected virtual bool WritesSynchronously => false;
+
     public abstract ValueTask DisposeAsync();
 
     public async Task MigrateAsync(CancellationToken cancellationToken = default)
@@ -140,7 +144,14 @@ internal abstract class SqlAccessStore : IAccessStore
             p[7].Value = (long)Math.Round(row.LatencySeconds * 1000);
             p[8].Value = row.TtftSeconds is { } t ? (long)Math.Round(t * 1000) : DBNull.Value;
             p[9].Value = (long)row.Status;
-            await command.ExecuteNonQueryAsync(cancellationToken);
+            if (WritesSynchronously)
+            {
+                command.ExecuteNonQuery();
+            }
+            else
+            {
+                await command.ExecuteNonQueryAsync(cancellationToken);
+            }
         }
         await tx.CommitAsync(cancellationToken);
     }

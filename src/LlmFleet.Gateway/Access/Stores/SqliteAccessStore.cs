@@ -33,6 +33,8 @@ internal sealed class SqliteAccessStore(string path) : SqlAccessStore
         ],
     ];
 
+    protected override bool WritesSynchronously => true;
+
     protected override string DayOf => "strftime('%Y-%m-%d', u.ts_ms / 1000, 'unixepoch')";
 
     protected override async ValueTask<DbConnection> OpenAsync(CancellationToken cancellationToken)
