@@ -52,6 +52,15 @@ public static class LlmFleetApp
             config.AddCommand<Commands.Serve.UpCommand>("up").WithDescription("Three vLLM twins of GLM-5.2 FP8 (simulated 8×H200 nodes) behind the gateway; prints the endpoint and a curl line.");
             config.AddCommand<Commands.Download.DownloadCommand>("download").WithDescription("Download a model from the Hugging Face Hub or a mirror: parallel, resumable, verified, into a folder or the hub cache.");
             config.AddCommand<Commands.Sim.SimCommand>("sim").WithDescription("vLLM twins: K simulated vLLM servers on real ports, timed by the planner for a model on given GPUs, with faults on demand (until Ctrl+C).");
+            config.AddCommand<Commands.Monitor.TopCommand>("top").WithDescription("Live fleet view: health, queue, KV cache, tokens/s, TTFT, errors, GPUs, alerts (--gateway URL or --backend URL ...).");
+            config.AddCommand<Commands.Monitor.DiagnoseCommand>("diagnose").WithDescription("Check the fleet for the usual causes of timeouts and failures; prints evidence, likely cause and fix.");
+            config.AddCommand<Commands.Monitor.DrainCommand>("drain").WithDescription("Restart window: stop sending new requests to a backend (--wait until none in flight, --undrain to end).");
+            config.AddBranch("alerts", alerts =>
+            {
+                alerts.SetDescription("The gateway's alert rules for your own Prometheus and Grafana.");
+                alerts.AddCommand<Commands.Monitor.AlertsExportCommand>("export").WithDescription("Write the alert rules (Prometheus rules file) and a Grafana dashboard JSON to --out DIR.");
+            });
+            config.AddCommand<Commands.Sim.SimCommand>("sim").WithDescription("vLLM twins: K simulated vLLM servers on real ports, timed by the planner for a model on given GPUs, with faults on demand (until Ctrl+C).");
             // Further commands register here, one line each.
         });
 

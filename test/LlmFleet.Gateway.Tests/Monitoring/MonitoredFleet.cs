@@ -26,6 +26,8 @@ internal sealed class MonitoredFleet : IAsyncDisposable
 {
     public static readonly TimeSpan Patience = TimeSpan.FromSeconds(40);
 
+    private static readonly JsonSerializerOptions SnakeCase = new() { PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower };
+
     private MonitoredFleet(List<RunningTwin> twins, RunningGateway gateway, WebhookReceiver webhook)
     {
         Twins = twins;
@@ -95,12 +97,13 @@ internal sealed class MonitoredFleet : IAsyncDisposable
         (await Client.GetFromJsonAsync("admin/alerts", MonitoringJsonContext.Default.AlertsReport, TestContext.Current.CancellationToken))!;
 
     /// <summary>Sets a twin's faults through its own fault API, as an operator's chaos test would.</summary>
-    public async Task InjectAsync(int twin, object faults)
+    public async Task InjectAsync(int twin, FaultOptions faults)
     {
+        // Every field is sent: the twin's POST reads absent fields as 0, which it refuses for slow and error_status.
         using var http = new HttpClient { BaseAddress = Twins[twin].BaseAddress };
         using var response = await http.PostAsync("sim/faults",
-            new StringContent(JsonSerializer.Serialize(faults), Encoding.UTF8, "application/json"), TestContext.Current.CancellationToken);
-        response.EnsureSuccessStatusCode();
+            new StringContent(JsonSerializer.Serialize(faults, SnakeCase), Encoding.UTF8, "application/json"), TestContext.Current.CancellationToken);
+        Assert.True(response.IsSuccessStatusCode, await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken));
     }
 
     public Task<HttpResponseMessage> ChatAsync(int maxTokens = 4, string content = "Say hello.") =>

@@ -114,11 +114,13 @@ function card(b) {
     outer.append(inner);
     row.append(el("span", "", label), outer, el("span", "", text));
     bars.append(row);
+    return row;
   };
   bar("KV cache", b.kv_cache_usage_fraction, pct(b.kv_cache_usage_fraction), 0.8, 0.9);
   if (b.gpus) {
     bar("GPU util", b.gpus.utilization_percent / 100, num(b.gpus.utilization_percent, 0) + " %", 2, 2);
-    bar("GPU memory", b.gpus.max_memory_used_fraction, gb(b.gpus.memory_used_bytes) + " / " + gb(b.gpus.memory_total_bytes), 0.92, 0.95);
+    bar("GPU memory", b.gpus.max_memory_used_fraction, pct(b.gpus.max_memory_used_fraction), 0.92, 0.95)
+      .title = gb(b.gpus.memory_used_bytes) + " of " + gb(b.gpus.memory_total_bytes) + " on " + b.gpus.count + " GPUs (fullest GPU shown)";
   }
   if (b.host) {
     const used = 1 - b.host.memory_available_bytes / b.host.memory_total_bytes;
@@ -158,7 +160,7 @@ function renderCharts(backends) {
 // One SVG line chart: a polyline per backend over the last HISTORY polls, y from 0 to the largest value seen.
 function chart(id, backends, key, fixedMax) {
   const svg = $(id);
-  const W = 400, H = 140, top = 8, bottom = 14;
+  const W = 400, H = 140, top = 14, bottom = 6;
   let max = fixedMax || 0;
   for (const b of backends) for (const p of history.get(b.name) || []) if (p[key] !== null && p[key] > max) max = p[key];
   if (!max) max = 1;
@@ -170,7 +172,7 @@ function chart(id, backends, key, fixedMax) {
     line.setAttribute("class", "grid-line");
     line.setAttribute("x1", 0); line.setAttribute("x2", W); line.setAttribute("y1", y); line.setAttribute("y2", y);
     const label = document.createElementNS(ns, "text");
-    label.setAttribute("x", 2); label.setAttribute("y", y - 2);
+    label.setAttribute("x", 2); label.setAttribute("y", f === 0 ? y - 2 : y + 11);
     label.textContent = Number((max * f).toPrecision(3)).toString();
     parts.push(line, label);
   }

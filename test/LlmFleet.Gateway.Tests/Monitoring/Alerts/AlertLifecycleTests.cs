@@ -1,6 +1,7 @@
 using LlmFleet.Gateway.Monitoring.Alerts;
 using LlmFleet.Gateway.Monitoring.Diagnosis;
 using LlmFleet.Gateway.Tests.Functional;
+using LlmFleet.Simulation;
 
 namespace LlmFleet.Gateway.Tests.Monitoring.Alerts;
 
@@ -17,7 +18,7 @@ public sealed class AlertLifecycleTests
         await using var fleet = await MonitoredFleet.StartAsync([MonitoredFleet.Twin(), MonitoredFleet.Twin()]);
         await fleet.WaitForFleetAsync(f => f.AllBackends().All(b => b.Status == "up"), "both backends up");
 
-        await fleet.InjectAsync(1, new { unhealthy = true });
+        await fleet.InjectAsync(1, new FaultOptions { Unhealthy = true });
         var alert = await fleet.WaitForAlertAsync(AlertRules.BackendDown.Name, 2);
         var fleetNow = await fleet.FleetAsync();
 
@@ -29,7 +30,7 @@ public sealed class AlertLifecycleTests
         Assert.Contains(diagnosis.Findings, f => f.Rule == "backend_down" && f.BackendId == 2);
         await TestFleet.WaitUntilAsync(() => Task.FromResult(fleet.Webhook.Got("firing", "backend_down", alert.Backend)), MonitoredFleet.Patience, "the webhook to get the firing alert");
 
-        await fleet.InjectAsync(1, new { });
+        await fleet.InjectAsync(1, FaultOptions.None);
         var resolved = await fleet.WaitForResolvedAsync(AlertRules.BackendDown.Name, 2);
 
         Assert.NotNull(resolved.EndsAt);
@@ -43,7 +44,7 @@ public sealed class AlertLifecycleTests
         await using var fleet = await MonitoredFleet.StartAsync([MonitoredFleet.Twin()]);
         await fleet.WaitForFleetAsync(f => f.AllBackends().All(b => b.Status == "up"), "backend up");
 
-        await fleet.InjectAsync(0, new { error_rate = 1.0, error_status = 500 });
+        await fleet.InjectAsync(0, new FaultOptions { ErrorRate = 1.0, ErrorStatus = 500 });
         await fleet.LoadAsync(count: 6, concurrency: 1);
         var alert = await fleet.WaitForAlertAsync(AlertRules.ErrorRate.Name, 1);
         var snapshot = await fleet.FleetAsync();
@@ -52,7 +53,7 @@ public sealed class AlertLifecycleTests
         Assert.True(snapshot.AllBackends().Single().ErrorFraction > 0.5);
         Assert.Contains(DiagnosisRules.Run(snapshot).Findings, f => f.Rule == "errors" && f.BackendId == 1);
 
-        await fleet.InjectAsync(0, new { });
+        await fleet.InjectAsync(0, FaultOptions.None);
         await TestFleet.WaitUntilAsync(async () =>
         {
             // Fresh successes push the failures out of the 2 s window.
@@ -92,7 +93,7 @@ public sealed class AlertLifecycleTests
             m => MonitoredFleet.WithThreshold(m, AlertRules.TtftP95, 0.1));
         await fleet.WaitForFleetAsync(f => f.AllBackends().All(b => b.Status == "up"), "both backends up");
 
-        await fleet.InjectAsync(1, new { slow = 40.0 });
+        await fleet.InjectAsync(1, new FaultOptions { Slow = 40.0 });
         var load = fleet.LoadAsync(count: 16, concurrency: 2, maxTokens: 6);
         var alert = await fleet.WaitForAlertAsync(AlertRules.TtftP95.Name, 2);
         await load;
@@ -103,7 +104,7 @@ public sealed class AlertLifecycleTests
         Assert.Contains(DiagnosisRules.Run(snapshot).Findings, f => f.Rule == "slow_backend" && f.BackendId == 2);
         Assert.Contains("TTFT p95", alert.Evidence);
 
-        await fleet.InjectAsync(1, new { });
+        await fleet.InjectAsync(1, FaultOptions.None);
         await fleet.WaitForResolvedAsync(AlertRules.TtftP95.Name, 2);
     }
 

@@ -1,3 +1,4 @@
+using LlmFleet.Simulation;
 using OpenQA.Selenium;
 using OpenQA.Selenium.Chrome;
 
@@ -36,16 +37,16 @@ public sealed class DashboardTests
         Until(driver, d => d.FindElements(By.CssSelector("#chart-gen polyline")).Count == 3, "a line per backend in the tokens/s chart");
         await Task.Delay(2000, TestContext.Current.CancellationToken);
         Save(driver, "dashboard-healthy.png");
-        Assert.Equal("0", driver.FindElement(By.Id("kpi-alerts")).Text);
+        Until(driver, d => d.FindElement(By.Id("kpi-alerts")).Text == "0", "no alerts while healthy");
 
-        await fleet.InjectAsync(1, new { unhealthy = true });
+        await fleet.InjectAsync(1, new FaultOptions { Unhealthy = true });
         Until(driver, d => d.FindElement(By.Id("backend-2")).FindElement(By.CssSelector(".status")).Text.Equals("DOWN", StringComparison.OrdinalIgnoreCase), "backend 2 shown down");
         Until(driver, d => d.FindElements(By.CssSelector(".alert[data-rule=backend_down]")).Count == 1, "the backend_down alert shown");
+        Until(driver, d => d.FindElement(By.Id("kpi-up")).Text == "2 / 3", "the header counting 2 of 3 up");
+        Until(driver, d => d.FindElement(By.Id("backend-2")).GetAttribute("class")!.Contains("down", StringComparison.Ordinal), "backend 2's card marked down");
         Save(driver, "dashboard-backend-down.png");
-        Assert.Contains("2 / 3", driver.FindElement(By.Id("kpi-up")).Text);
-        Assert.Contains("card down", driver.FindElement(By.Id("backend-2")).GetAttribute("class"));
 
-        await fleet.InjectAsync(1, new { });
+        await fleet.InjectAsync(1, FaultOptions.None);
         Until(driver, d => d.FindElements(By.CssSelector(".alert")).Count == 0, "the alert gone once the fault is cleared");
         await traffic.CancelAsync();
         await load;

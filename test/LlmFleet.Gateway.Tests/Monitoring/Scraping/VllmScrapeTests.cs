@@ -57,13 +57,13 @@ public sealed class VllmScrapeTests
     public void Quantile_OfDifference_InterpolatesLikePromQl()
     {
         var before = new CumulativeHistogram([0.1, 0.5, 1, double.PositiveInfinity], [10, 10, 10, 10]);
-        var after = new CumulativeHistogram([0.1, 0.5, 1, double.PositiveInfinity], [10, 60, 110, 110]);
+        var after = new CumulativeHistogram([0.1, 0.5, 1, double.PositiveInfinity], [10, 110, 210, 210]);
 
         var window = after.Since(before);
 
-        Assert.Equal(100, window.Count);
-        // Rank 50 falls halfway into (0.1, 0.5]; rank 95 at 90 % of (0.5, 1].
-        Assert.Equal(0.3, window.Quantile(0.5)!.Value, 6);
+        Assert.Equal(200, window.Count);
+        // p25: rank 50 of 200 falls halfway into (0.1, 0.5]; p95: rank 190 lies 90 % into (0.5, 1].
+        Assert.Equal(0.3, window.Quantile(0.25)!.Value, 6);
         Assert.Equal(0.95, window.Quantile(0.95)!.Value, 6);
         Assert.Null(before.Since(before).Quantile(0.5));
     }
