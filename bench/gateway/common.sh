@@ -31,7 +31,7 @@ start_twins() {
 # start_gateway PORT POLICY URL...: the gateway alone in its own process; sets GW_PID.
 start_gateway() {
   local port=$1 policy=$2; shift 2
-  { echo "models:"; echo "  - name: glm-5.2"; echo "    policy: $policy"; echo "    backends:";
+  { echo "models:"; echo "  - name: glm-5.2"; echo "    policy: $policy"; echo "    timeouts: { connect: ${CONNECT_TIMEOUT:-2s} }"; echo "    backends:";
     for u in "$@"; do echo "      - url: $u"; echo "        served_model: $SERVED"; done; } >"$WORK/fleet-$port.yaml"
   "${CLI[@]}" serve --config "$WORK/fleet-$port.yaml" --urls "http://127.0.0.1:$port" >"$WORK/serve-$port.log" 2>&1 &
   GW_PID=$!

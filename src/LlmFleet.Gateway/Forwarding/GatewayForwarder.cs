@@ -106,7 +106,6 @@ internal sealed partial class GatewayForwarder(
         var pool = request.Pool;
         var config = pool.Config;
         var exchange = new GatewayExchange(request, time);
-        var backendName = "none";
         metrics.RequestStarted(pool);
         try
         {
@@ -125,7 +124,6 @@ internal sealed partial class GatewayForwarder(
                     }
                     return;
                 }
-                backendName = backend.State.Name;
                 if (request.Attempts > 0)
                 {
                     metrics.Retried(pool);
@@ -158,7 +156,7 @@ internal sealed partial class GatewayForwarder(
         {
             exchange.ReleaseBuffers();
             var status = context.RequestAborted.IsCancellationRequested ? 499 : context.Response.StatusCode;
-            metrics.RequestEnded(pool, backendName, status);
+            metrics.RequestEnded(pool, request.Backend?.State, status);
             if (exchange.Upstream is { } upstream)
             {
                 request.Usage = upstream.Usage;

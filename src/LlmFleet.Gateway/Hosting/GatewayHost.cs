@@ -42,7 +42,13 @@ public static class GatewayHost
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = config.ShutdownTimeout);
         builder.Services.AddSingleton(options.TimeProvider);
         builder.Services.AddSingleton(new GatewayState(config, options.TimeProvider, options.Random));
-        builder.Services.AddSingleton(sp => new GatewayMetrics(() => sp.GetRequiredService<GatewayState>().Current));
+        builder.Services.AddSingleton(sp =>
+        {
+            var state = sp.GetRequiredService<GatewayState>();
+            var metrics = new GatewayMetrics(() => state.Current);
+            state.Reloaded += metrics.Forget;
+            return metrics;
+        });
         builder.Services.AddHttpForwarder();
         builder.Services.AddSingleton<UpstreamInvoker>();
         builder.Services.AddSingleton<GatewayForwarder>();

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Globalization;
 using LlmFleet.Gateway.Model;
 using LlmFleet.Vllm.Metrics;
@@ -60,31 +61,81 @@ public sealed class GatewayMetrics
 
     internal static string StatusName(int status) => (uint)status < StatusNames.Length ? StatusNames[status] : status.ToString(CultureInfo.InvariantCulture);
 
-    internal void RequestStarted(ModelPool pool) => _inFlight.WithLabels(pool.Name).Inc();
+    // Label lookups (hashing the label values, an array per call) cost more than the increments; the request path
+    // therefore keeps each pool's and each pool/backend pair's series, found by reference.
+    private readonly ConcurrentDictionary<ModelPool, PoolSeries> _pools = new();
+    private readonly ConcurrentDictionary<(ModelPool, BackendState?), BackendSeries> _backends = new();
 
-    internal void RequestEnded(ModelPool pool, string backend, int status)
+    private PoolSeries Series(ModelPool pool) => _pools.GetOrAdd(pool, p => new PoolSeries(this, p.Name));
+
+    private BackendSeries Series(ModelPool pool, BackendState? backend) =>
+        _backends.GetOrAdd((pool, backend), k => new BackendSeries(this, k.Item1.Name, k.Item2?.Name ?? "none"));
+
+    internal void RequestStarted(ModelPool pool) => Series(pool).InFlight.Inc();
+
+    internal void RequestEnded(ModelPool pool, BackendState? backend, int status)
     {
-        _inFlight.WithLabels(pool.Name).Dec();
-        _requests.WithLabels(pool.Name, backend, StatusName(status)).Inc();
+        Series(pool).InFlight.Dec();
+        Series(pool, backend).Requests(status).Inc();
     }
 
     /// <summary>A request refused before routing (bad body, unknown model): counted with <c>model</c> as sent or "unknown".</summary>
     internal void RequestRefused(string model, int status) => _requests.WithLabels(model, "none", StatusName(status)).Inc();
 
-    internal void Retried(ModelPool pool) => _retries.WithLabels(pool.Name).Inc();
-
-    internal void Ejected(BackendState backend) => _ejections.WithLabels(backend.Name).Inc();
+    internal void Retried(ModelPool pool) => Series(pool).Retries.Inc();
 
     internal void UpstreamLatency(ModelPool pool, BackendState backend, TimeSpan elapsed) =>
-        _upstreamLatency.WithLabels(pool.Name, backend.Name).Observe(elapsed.TotalSeconds);
+        Series(pool, backend).Latency.Observe(elapsed.TotalSeconds);
 
-    internal void TimeToFirstToken(ModelPool pool, TimeSpan elapsed) => _timeToFirstToken.WithLabels(pool.Name).Observe(elapsed.TotalSeconds);
+    internal void TimeToFirstToken(ModelPool pool, TimeSpan elapsed) => Series(pool).TimeToFirstToken.Observe(elapsed.TotalSeconds);
 
     internal void Tokens(ModelPool pool, long prompt, long completion)
     {
-        _promptTokens.WithLabels(pool.Name).Inc(prompt);
-        _completionTokens.WithLabels(pool.Name).Inc(completion);
+        var series = Series(pool);
+        series.PromptTokens.Inc(prompt);
+        series.CompletionTokens.Inc(completion);
     }
+
+    /// <summary>Forgets the series of pools a reload replaced (the exported values stay).</summary>
+    internal void Forget(RoutingTable current)
+    {
+        foreach (var pool in _pools.Keys.Where(p => !current.Pools.Contains(p)))
+        {
+            _pools.TryRemove(pool, out _);
+        }
+        foreach (var key in _backends.Keys.Where(k => !current.Pools.Contains(k.Item1)))
+        {
+            _backends.TryRemove(key, out _);
+        }
+    }
+
+    private sealed class PoolSeries(GatewayMetrics m, string model)
+    {
+        public Gauge.Child InFlight { get; } = m._inFlight.WithLabels(model);
+
+        public Counter.Child Retries { get; } = m._retries.WithLabels(model);
+
+        public Histogram.Child TimeToFirstToken { get; } = m._timeToFirstToken.WithLabels(model);
+
+        public Counter.Child PromptTokens { get; } = m._promptTokens.WithLabels(model);
+
+        public Counter.Child CompletionTokens { get; } = m._completionTokens.WithLabels(model);
+    }
+
+    private sealed class BackendSeries(GatewayMetrics m, string model, string backend)
+    {
+        private readonly Counter.Child?[] _byStatus = new Counter.Child?[600];
+
+        public Histogram.Child Latency { get; } = m._upstreamLatency.WithLabels(model, backend);
+
+        public Counter.Child Requests(int status) => (uint)status < (uint)_byStatus.Length
+            ? _byStatus[status] ??= m._requests.WithLabels(model, backend, StatusName(status))
+            : m._requests.WithLabels(model, backend, StatusName(status));
+    }
+
+    internal void Ejected(BackendState backend) => _ejections.WithLabels(backend.Name).Inc();
+
+
 
     private void ExportBackends(RoutingTable table)
     {

@@ -41,20 +41,29 @@ internal static class DeployReadme
                 s.AppendLine("# Needs Docker with the NVIDIA container toolkit. Put your Hugging Face token in hf.env first.");
                 s.AppendLine("docker compose up -d");
                 s.AppendLine("docker compose ps   # vLLM replicas turn healthy once the weights are loaded");
+                s.AppendLine("# The gateway requires API keys: make one (shown once) and send it as Authorization: Bearer <key>.");
+                s.AppendLine("docker compose run --rm gateway keys create --config /etc/llmfleet/fleet.yaml --name my-team");
                 break;
             case DeployTarget.Systemd:
                 s.AppendLine("sudo install -d /etc/llmfleet /var/cache/huggingface");
-                s.AppendLine("sudo install -m 600 hf.env /etc/llmfleet/hf.env        # fill in HF_TOKEN first");
+                s.AppendLine("sudo install -m 600 hf.env gateway.env /etc/llmfleet/   # fill in HF_TOKEN (and LLMFLEET_ADMIN_KEY) first");
                 s.AppendLine("sudo install -m 644 vllm-*.env fleet.yaml /etc/llmfleet/");
                 s.AppendLine("sudo install -m 644 vllm@.service llmfleet-gateway.service /etc/systemd/system/");
                 s.AppendLine("sudo systemctl daemon-reload");
                 s.AppendLine("sudo systemctl enable --now " + string.Join(" ", Enumerable.Range(0, request.Replicas).Select(r => $"vllm@{r.ToString(c)}")) + " llmfleet-gateway");
+                s.AppendLine("sudo llmfleet keys create --config /etc/llmfleet/fleet.yaml --name my-team   # an API key, shown once");
+                s.AppendLine("sudo systemctl restart llmfleet-gateway   # hands the key store back to the service's user");
                 s.AppendLine("# prometheus.yml: add its scrape_configs to your Prometheus.");
                 break;
             case DeployTarget.Kubernetes:
                 s.AppendLine("# Needs the NVIDIA device plugin" + (server.Nodes > 1 ? ", LeaderWorkerSet (kubernetes-sigs/lws)" : "") + ", KEDA and the Prometheus Operator.");
                 s.AppendLine($"kubectl -n {request.Namespace} create secret generic hf-token --from-literal=HF_TOKEN=<your token>");
+                s.AppendLine($"kubectl -n {request.Namespace} create secret generic {Kubernetes.GatewayObjects.AdminSecret} --from-literal=LLMFLEET_ADMIN_KEY=$(openssl rand -hex 32)");
                 s.AppendLine("kubectl apply -f vllm.yaml -f gateway.yaml");
+                s.AppendLine("# An API key (shown once), through the admin API:");
+                s.AppendLine($"kubectl -n {request.Namespace} port-forward svc/{Kubernetes.GatewayObjects.Name} 8080:8080 &");
+                s.AppendLine($"curl -H \"Authorization: Bearer $(kubectl -n {request.Namespace} get secret {Kubernetes.GatewayObjects.AdminSecret} -o jsonpath='{{.data.LLMFLEET_ADMIN_KEY}}' | base64 -d)\" \\");
+                s.AppendLine("  -H 'Content-Type: application/json' -d '{\"name\": \"my-team\"}' http://127.0.0.1:8080/admin/keys");
                 break;
             default:
                 s.AppendLine($"kubectl create secret generic hf-token --from-literal=HF_TOKEN=<your token>");
@@ -63,12 +72,20 @@ internal static class DeployReadme
                 break;
         }
         s.AppendLine("```");
-        if (p.Warnings.Count > 0)
+        // The planner's Ray advice is for starting by hand; the LeaderWorkerSet starts every node itself.
+        var warnings = p.Warnings.Where(w => !(request.Target == DeployTarget.Kubernetes && w.StartsWith("multi-node:", StringComparison.Ordinal))).ToList();
+        if (request.Target == DeployTarget.Kubernetes && server.Nodes > 1)
+        {
+            s.AppendLine();
+            s.AppendLine($"Each replica is a LeaderWorkerSet group of {server.Nodes.ToString(c)} pods started in vLLM's multiprocessing multi-node mode " +
+                "(`--nnodes`, `--node-rank`, `--master-addr`, workers `--headless`); no Ray cluster is needed, so the plan's `--distributed-executor-backend ray` is left out.");
+        }
+        if (warnings.Count > 0)
         {
             s.AppendLine();
             s.AppendLine("## Planner warnings");
             s.AppendLine();
-            foreach (var w in p.Warnings)
+            foreach (var w in warnings)
             {
                 s.AppendLine($"- {w}");
             }

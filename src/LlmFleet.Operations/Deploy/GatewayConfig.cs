@@ -11,6 +11,9 @@ internal static class GatewayConfig
     /// <summary>The port the gateway listens on.</summary>
     public const int Port = 8080;
 
+    /// <summary>Where the gateway keeps its key store (a volume, a systemd StateDirectory, a PersistentVolumeClaim).</summary>
+    public const string StateDirectory = "/var/lib/llmfleet";
+
     public static string WithUrls(VllmServer server, IEnumerable<string> backendUrls) =>
         Write(server, backendUrls.Select(url => (object)YamlText.Map(("url", url), ("served_model", server.Model))).ToList());
 
@@ -29,6 +32,8 @@ internal static class GatewayConfig
             ("listen", $"http://0.0.0.0:{Port.ToString(c)}"),
             // Listening beyond the host: clients need API keys (issued through the gateway's admin API).
             ("auth", "keys"),
+            // Keys, limits and the usage ledger; every target mounts a writable folder here.
+            ("store", $"sqlite:{StateDirectory}/fleet.db"),
             ("models", new List<object>
             {
                 YamlText.Map(

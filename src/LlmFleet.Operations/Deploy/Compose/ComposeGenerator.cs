@@ -40,7 +40,9 @@ internal sealed class ComposeGenerator : IDeployGenerator
         services["gateway"] = YamlText.Map(
             ("image", DeployDefaults.GatewayImage),
             ("command", new List<string> { "serve", "--config", "/etc/llmfleet/fleet.yaml" }),
-            ("volumes", new List<string> { "./fleet.yaml:/etc/llmfleet/fleet.yaml:ro" }),
+            ("volumes", new List<string> { "./fleet.yaml:/etc/llmfleet/fleet.yaml:ro", $"gateway-data:{GatewayConfig.StateDirectory}" }),
+            // LLMFLEET_ADMIN_KEY turns on the admin API (keys, usage); without it keys are made with `llmfleet keys`.
+            ("env_file", new List<string> { "gateway.env" }),
             ("ports", new List<string> { $"{GatewayConfig.Port.ToString(c)}:{GatewayConfig.Port.ToString(c)}" }),
             // The gateway starts at once and routes to replicas as their /health turns 200.
             ("depends_on", names.ToList()),
@@ -50,7 +52,10 @@ internal sealed class ComposeGenerator : IDeployGenerator
             ("volumes", new List<string> { "./prometheus.yml:/etc/prometheus/prometheus.yml:ro" }),
             ("ports", new List<string> { "127.0.0.1:9090:9090" }),
             ("restart", "unless-stopped"));
-        var compose = YamlText.Map(("name", $"llmfleet-{server.Slug}"), ("services", services));
+        var compose = YamlText.Map(
+            ("name", $"llmfleet-{server.Slug}"),
+            ("services", services),
+            ("volumes", YamlText.Map(("gateway-data", new Dictionary<string, object?>()))));
         var header = $"# {request.Replicas} × {server.ModelId} ({server.Plan.Quantization}) on one {server.Plan.Hardware!.Id} host, " +
             $"{server.GpusPerReplica} GPUs each (TP {server.TensorParallelSize}, PP {server.PipelineParallelSize}, DP {server.DataParallelSize}). Written by llmfleet deploy.\n";
         return
@@ -59,6 +64,7 @@ internal sealed class ComposeGenerator : IDeployGenerator
             new DeployFile("fleet.yaml", GatewayConfig.WithUrls(server, names.Select(n => $"http://{n}:{VllmServer.Port.ToString(c)}"))),
             new DeployFile("prometheus.yml", PrometheusConfig.Write(names.Select(n => $"{n}:{VllmServer.Port.ToString(c)}"), $"gateway:{GatewayConfig.Port.ToString(c)}")),
             new DeployFile("hf.env", "# Hugging Face token for gated or private repositories; keep this file out of version control.\nHF_TOKEN=\n"),
+            new DeployFile("gateway.env", "# A long random string enables the gateway's admin API (POST /admin/keys ...); empty leaves it off.\nLLMFLEET_ADMIN_KEY=\n"),
         ];
     }
 

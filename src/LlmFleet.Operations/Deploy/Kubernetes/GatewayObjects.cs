@@ -5,11 +5,15 @@ namespace LlmFleet.Operations.Deploy.Kubernetes;
 
 /// <summary>
 /// The gateway on the cluster: a ServiceAccount whose Role may only read and watch EndpointSlices (how it discovers
-/// vLLM pods), its <c>fleet.yaml</c> in a ConfigMap, a Deployment of two pods, a Service, and a PodMonitor.
+/// vLLM pods), its <c>fleet.yaml</c> in a ConfigMap, a PersistentVolumeClaim for its SQLite key store, a Deployment of
+/// one pod (the store is one file; several replicas need <c>store: postgres://</c>), a Service, and a PodMonitor.
 /// </summary>
 internal static class GatewayObjects
 {
     public const string Name = "llmfleet-gateway";
+
+    /// <summary>An optional Secret with <c>LLMFLEET_ADMIN_KEY</c>, which turns on the admin API.</summary>
+    public const string AdminSecret = "llmfleet-admin";
 
     public static IReadOnlyList<IKubernetesObject> Build(string ns, string fleetYaml)
     {
@@ -41,6 +45,17 @@ internal static class GatewayObjects
                 Metadata = meta(),
                 Data = new Dictionary<string, string> { ["fleet.yaml"] = fleetYaml },
             },
+            new V1PersistentVolumeClaim
+            {
+                ApiVersion = "v1",
+                Kind = "PersistentVolumeClaim",
+                Metadata = meta(),
+                Spec = new V1PersistentVolumeClaimSpec
+                {
+                    AccessModes = ["ReadWriteOnce"],
+                    Resources = new V1VolumeResourceRequirements { Requests = new Dictionary<string, ResourceQuantity> { ["storage"] = new("1Gi") } },
+                },
+            },
             new V1Deployment
             {
                 ApiVersion = "apps/v1",
@@ -48,7 +63,9 @@ internal static class GatewayObjects
                 Metadata = meta(),
                 Spec = new V1DeploymentSpec
                 {
-                    Replicas = 2,
+                    Replicas = 1,
+                    // The key store's volume is ReadWriteOnce: the old pod lets go before the new one mounts it.
+                    Strategy = new V1DeploymentStrategy { Type = "Recreate" },
                     Selector = new V1LabelSelector { MatchLabels = labels },
                     Template = new V1PodTemplateSpec
                     {
@@ -64,12 +81,28 @@ internal static class GatewayObjects
                                     Image = DeployDefaults.GatewayImage,
                                     Args = ["serve", "--config", "/etc/llmfleet/fleet.yaml"],
                                     Ports = [new V1ContainerPort { Name = "http", ContainerPort = port, Protocol = "TCP" }],
-                                    VolumeMounts = [new V1VolumeMount { Name = "config", MountPath = "/etc/llmfleet", ReadOnlyProperty = true }],
+                                    VolumeMounts =
+                                    [
+                                        new V1VolumeMount { Name = "config", MountPath = "/etc/llmfleet", ReadOnlyProperty = true },
+                                        new V1VolumeMount { Name = "data", MountPath = GatewayConfig.StateDirectory },
+                                    ],
+                                    Env =
+                                    [
+                                        new V1EnvVar
+                                        {
+                                            Name = "LLMFLEET_ADMIN_KEY",
+                                            ValueFrom = new V1EnvVarSource { SecretKeyRef = new V1SecretKeySelector { Name = AdminSecret, Key = "LLMFLEET_ADMIN_KEY", Optional = true } },
+                                        },
+                                    ],
                                     ReadinessProbe = new V1Probe { TcpSocket = new V1TCPSocketAction { Port = "http" }, PeriodSeconds = 5 },
                                     LivenessProbe = new V1Probe { TcpSocket = new V1TCPSocketAction { Port = "http" }, PeriodSeconds = 10, FailureThreshold = 6 },
                                 },
                             ],
-                            Volumes = [new V1Volume { Name = "config", ConfigMap = new V1ConfigMapVolumeSource { Name = Name } }],
+                            Volumes =
+                            [
+                                new V1Volume { Name = "config", ConfigMap = new V1ConfigMapVolumeSource { Name = Name } },
+                                new V1Volume { Name = "data", PersistentVolumeClaim = new V1PersistentVolumeClaimVolumeSource { ClaimName = Name } },
+                            ],
                         },
                     },
                 },

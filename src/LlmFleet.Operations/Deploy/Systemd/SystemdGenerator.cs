@@ -29,6 +29,7 @@ internal sealed class SystemdGenerator : IDeployGenerator
         files.Add(new DeployFile("llmfleet-gateway.service", GatewayUnit()));
         files.Add(new DeployFile("fleet.yaml", GatewayConfig.WithUrls(server, urls)));
         files.Add(new DeployFile("prometheus.yml", PrometheusConfig.Write(urls.Select(u => u["http://".Length..]), $"127.0.0.1:{GatewayConfig.Port.ToString(c)}")));
+        files.Add(new DeployFile("gateway.env", "# A long random string enables the gateway's admin API (POST /admin/keys ...); install as /etc/llmfleet/gateway.env, mode 600.\nLLMFLEET_ADMIN_KEY=\n"));
         files.Add(new DeployFile("hf.env", "# Hugging Face token for gated or private repositories; install as /etc/llmfleet/hf.env, mode 600.\nHF_TOKEN=\n"));
         return files;
     }
@@ -79,10 +80,13 @@ internal sealed class SystemdGenerator : IDeployGenerator
         s.AppendLine();
         s.AppendLine("[Service]");
         s.AppendLine($"ExecStart=/usr/local/bin/llmfleet serve --config {ConfigDirectory}/fleet.yaml");
-        s.AppendLine("ExecReload=/bin/kill -HUP $MAINPID");
+        // No ExecReload: the gateway reloads fleet.yaml by itself when the file changes.
         s.AppendLine("Restart=always");
         s.AppendLine("RestartSec=5");
         s.AppendLine("DynamicUser=yes");
+        s.AppendLine("# The key store (fleet.yaml's store: sqlite:/var/lib/llmfleet/fleet.db).");
+        s.AppendLine("StateDirectory=llmfleet");
+        s.AppendLine($"EnvironmentFile=-{ConfigDirectory}/gateway.env");
         s.AppendLine();
         s.AppendLine("[Install]");
         s.AppendLine("WantedBy=multi-user.target");

@@ -54,6 +54,9 @@ public sealed class ComposeGeneratorTests
             Assert.Contains($"vllm-{r}:8000", prometheus);
         }
         Assert.Contains("HF_TOKEN=", Plans.File(files, "hf.env"));
+        // The key store sits on a named volume, where fleet.yaml's store points.
+        Assert.Contains("store: sqlite:/var/lib/llmfleet/fleet.db", fleet);
+        Assert.Contains("gateway-data:/var/lib/llmfleet", Plans.File(files, "compose.yaml"));
     }
 
     [Fact]

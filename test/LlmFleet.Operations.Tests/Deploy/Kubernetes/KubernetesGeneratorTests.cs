@@ -12,6 +12,7 @@ public sealed class KubernetesGeneratorTests
         ["v1/Service"] = typeof(V1Service),
         ["v1/ServiceAccount"] = typeof(V1ServiceAccount),
         ["v1/ConfigMap"] = typeof(V1ConfigMap),
+        ["v1/PersistentVolumeClaim"] = typeof(V1PersistentVolumeClaim),
         ["apps/v1/Deployment"] = typeof(V1Deployment),
         ["rbac.authorization.k8s.io/v1/Role"] = typeof(V1Role),
         ["rbac.authorization.k8s.io/v1/RoleBinding"] = typeof(V1RoleBinding),
@@ -110,8 +111,14 @@ public sealed class KubernetesGeneratorTests
         var binding = gateway.OfType<V1RoleBinding>().Single();
         var deployment = gateway.OfType<V1Deployment>().Single();
         Assert.Equal(binding.Subjects.Single().Name, deployment.Spec.Template.Spec.ServiceAccountName);
+        // The SQLite key store lives on a claim the single gateway pod mounts where fleet.yaml's store points.
+        var claim = gateway.OfType<V1PersistentVolumeClaim>().Single();
+        Assert.Equal(claim.Metadata.Name, deployment.Spec.Template.Spec.Volumes.Single(v => v.PersistentVolumeClaim is not null).PersistentVolumeClaim.ClaimName);
+        Assert.Equal(1, deployment.Spec.Replicas);
+        Assert.Contains(deployment.Spec.Template.Spec.Containers.Single().VolumeMounts, m => m.MountPath == "/var/lib/llmfleet");
         var fleetYaml = gateway.OfType<V1ConfigMap>().Single().Data["fleet.yaml"];
         Assert.Contains("service: vllm-glm-5-2", fleetYaml);
+        Assert.Contains("store: sqlite:/var/lib/llmfleet/fleet.db", fleetYaml);
         Assert.Equal(Plans.File(files, "fleet.yaml"), fleetYaml);
     }
 
@@ -151,6 +158,9 @@ public sealed class KubernetesGeneratorTests
                     case V1RoleBinding rb:
                         KubernetesSchemas.AssertValid("rolebinding-rbac-v1", rb);
                         break;
+                    case V1PersistentVolumeClaim pvc:
+                        KubernetesSchemas.AssertValid("persistentvolumeclaim-v1", pvc);
+                        break;
                     case V1ConfigMap cm:
                         KubernetesSchemas.AssertValid("configmap-v1", cm);
                         break;
@@ -170,7 +180,7 @@ public sealed class KubernetesGeneratorTests
                 }
             }
         }
-        Assert.Superset(new HashSet<string> { "Service", "ServiceAccount", "Role", "RoleBinding", "ConfigMap", "Deployment", "ScaledObject", "PodMonitor" }, checkedKinds);
+        Assert.Superset(new HashSet<string> { "Service", "ServiceAccount", "Role", "RoleBinding", "ConfigMap", "PersistentVolumeClaim", "Deployment", "ScaledObject", "PodMonitor" }, checkedKinds);
     }
 
     [Fact]
