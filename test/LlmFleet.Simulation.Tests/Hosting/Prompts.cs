@@ -24,7 +24,7 @@ internal static class Prompts
     /// </summary>
     public static string CompletionJson(int promptTokens, int maxTokens, int salt = 0, int n = 1)
     {
-        var ids = new Text.PromptTokenizer().Encode(OfAbout(promptTokens, salt)).Take(promptTokens);
+        var ids = new LlmFleet.Simulation.Text.PromptTokenizer().Encode(OfAbout(promptTokens, salt)).Take(promptTokens);
         return $$$"""{"prompt":[{{{string.Join(',', ids)}}}],"max_tokens":{{{maxTokens}}},"n":{{{n}}},"ignore_eos":true,"stream":true,"stream_options":{"include_usage":true}}""";
     }
 
