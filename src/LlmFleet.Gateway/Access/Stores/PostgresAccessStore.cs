@@ -1,5 +1,7 @@
 using System.Data.Common;
+using LlmFleet.Gateway.Access.Ledger;
 using Npgsql;
+using NpgsqlTypes;
 
 namespace LlmFleet.Gateway.Access.Stores;
 
@@ -41,6 +43,47 @@ internal sealed class PostgresAccessStore : SqlAccessStore
         await ExecuteAsync(connection, tx, "SELECT pg_advisory_xact_lock(740800001)", cancellationToken);
 
     public override ValueTask DisposeAsync() => _dataSource.DisposeAsync();
+
+    /// <summary>Binary <c>COPY</c>: PostgreSQL's bulk path, one round trip per batch.</summary>
+    public override async Task AppendUsageAsync(IReadOnlyList<UsageRecord> rows, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(rows);
+        if (rows.Count == 0)
+        {
+            return;
+        }
+        await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken);
+        await using var copy = await connection.BeginBinaryImportAsync($"COPY usage_ledger ({UsageColumns}) FROM STDIN (FORMAT BINARY)", cancellationToken);
+        foreach (var r in rows)
+        {
+            await copy.StartRowAsync(cancellationToken);
+            await copy.WriteAsync(r.Time.ToUnixTimeMilliseconds(), NpgsqlDbType.Bigint, cancellationToken);
+            if (r.KeyId is null)
+            {
+                await copy.WriteNullAsync(cancellationToken);
+            }
+            else
+            {
+                await copy.WriteAsync(r.KeyId, NpgsqlDbType.Text, cancellationToken);
+            }
+            await copy.WriteAsync(r.Model, NpgsqlDbType.Text, cancellationToken);
+            await copy.WriteAsync(r.Backend, NpgsqlDbType.Text, cancellationToken);
+            await copy.WriteAsync(r.PromptTokens, NpgsqlDbType.Bigint, cancellationToken);
+            await copy.WriteAsync(r.CompletionTokens, NpgsqlDbType.Bigint, cancellationToken);
+            await copy.WriteAsync(r.CachedTokens, NpgsqlDbType.Bigint, cancellationToken);
+            await copy.WriteAsync(Ms(r.LatencySeconds), NpgsqlDbType.Bigint, cancellationToken);
+            if (r.TtftSeconds is { } ttft)
+            {
+                await copy.WriteAsync(Ms(ttft), NpgsqlDbType.Bigint, cancellationToken);
+            }
+            else
+            {
+                await copy.WriteNullAsync(cancellationToken);
+            }
+            await copy.WriteAsync(r.Status, NpgsqlDbType.Integer, cancellationToken);
+        }
+        await copy.CompleteAsync(cancellationToken);
+    }
 
     /// <summary><c>postgres://user:password@host:port/database?sslmode=…</c> as an Npgsql connection string.</summary>
     public static NpgsqlConnectionStringBuilder ConnectionString(string url)

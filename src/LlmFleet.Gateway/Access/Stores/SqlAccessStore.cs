@@ -24,9 +24,7 @@ internal abstract class SqlAccessStore : IAccessStore
 
     protected abstract ValueTask<DbConnection> OpenAsync(CancellationToken cancellationToken);
 
-    /// <summary>The driver does no I/O of its own in async calls (SQLite): run row inserts synchronously, without an
-    /// async state machine per row. Only the background ledger writer inserts rows.</summary>
-    protected virtual bool WritesSynchronously => false;
+
 
     public abstract ValueTask DisposeAsync();
 
@@ -112,49 +110,13 @@ internal abstract class SqlAccessStore : IAccessStore
             ("hash", hash), ("last4", last4), ("id", id)) > 0;
     }
 
-    public async Task AppendUsageAsync(IReadOnlyList<UsageRecord> rows, CancellationToken cancellationToken = default)
-    {
-        ArgumentNullException.ThrowIfNull(rows);
-        if (rows.Count == 0)
-        {
-            return;
-        }
-        await using var connection = await OpenAsync(cancellationToken);
-        await using var tx = await connection.BeginTransactionAsync(cancellationToken);
-        await using var command = Command(connection, tx,
-            "INSERT INTO usage_ledger (ts_ms, key_id, model, backend, prompt_tokens, completion_tokens, cached_tokens, latency_ms, ttft_ms, status) " +
-            "VALUES (@ts, @key, @model, @backend, @p, @c, @cached, @lat, @ttft, @status)");
-        var names = new[] { "ts", "key", "model", "backend", "p", "c", "cached", "lat", "ttft", "status" };
-        foreach (var name in names)
-        {
-            var parameter = command.CreateParameter();
-            parameter.ParameterName = name;
-            command.Parameters.Add(parameter);
-        }
-        foreach (var row in rows)
-        {
-            var p = command.Parameters;
-            p[0].Value = row.Time.ToUnixTimeMilliseconds();
-            p[1].Value = (object?)row.KeyId ?? DBNull.Value;
-            p[2].Value = row.Model;
-            p[3].Value = row.Backend;
-            p[4].Value = row.PromptTokens;
-            p[5].Value = row.CompletionTokens;
-            p[6].Value = row.CachedTokens;
-            p[7].Value = (long)Math.Round(row.LatencySeconds * 1000);
-            p[8].Value = row.TtftSeconds is { } t ? (long)Math.Round(t * 1000) : DBNull.Value;
-            p[9].Value = (long)row.Status;
-            if (WritesSynchronously)
-            {
-                command.ExecuteNonQuery();
-            }
-            else
-            {
-                await command.ExecuteNonQueryAsync(cancellationToken);
-            }
-        }
-        await tx.CommitAsync(cancellationToken);
-    }
+    /// <summary>Appends ledger rows in one transaction, in the driver's fastest bulk form.</summary>
+    public abstract Task AppendUsageAsync(IReadOnlyList<UsageRecord> rows, CancellationToken cancellationToken = default);
+
+    /// <summary>The columns of <c>usage_ledger</c> that a row fills, in <see cref="UsageRecord"/> order.</summary>
+    protected const string UsageColumns = "ts_ms, key_id, model, backend, prompt_tokens, completion_tokens, cached_tokens, latency_ms, ttft_ms, status";
+
+    protected static long Ms(double seconds) => (long)Math.Round(seconds * 1000);
 
     public async Task<IReadOnlyList<UsageTotal>> QueryUsageAsync(UsageGrouping by, DateTimeOffset? since, CancellationToken cancellationToken = default)
     {

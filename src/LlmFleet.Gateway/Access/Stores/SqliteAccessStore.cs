@@ -1,4 +1,8 @@
+using System.Buffers;
 using System.Data.Common;
+using System.Text;
+using System.Text.Json;
+using LlmFleet.Gateway.Access.Ledger;
 using Microsoft.Data.Sqlite;
 
 namespace LlmFleet.Gateway.Access.Stores;
@@ -33,8 +37,6 @@ internal sealed class SqliteAccessStore(string path) : SqlAccessStore
         ],
     ];
 
-    protected override bool WritesSynchronously => true;
-
     protected override string DayOf => "strftime('%Y-%m-%d', u.ts_ms / 1000, 'unixepoch')";
 
     protected override async ValueTask<DbConnection> OpenAsync(CancellationToken cancellationToken)
@@ -50,6 +52,61 @@ internal sealed class SqliteAccessStore(string path) : SqlAccessStore
         pragma.CommandText = "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;";
         await pragma.ExecuteNonQueryAsync(cancellationToken);
         return connection;
+    }
+
+    /// <summary>One statement per batch: the rows as one JSON array parameter, unpacked by SQLite's <c>json_each</c>
+    /// (binding ten parameters per row costs several times more).</summary>
+    public override async Task AppendUsageAsync(IReadOnlyList<UsageRecord> rows, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(rows);
+        if (rows.Count == 0)
+        {
+            return;
+        }
+        var json = new ArrayBufferWriter<byte>(rows.Count * 96);
+        using (var w = new Utf8JsonWriter(json))
+        {
+            w.WriteStartArray();
+            foreach (var r in rows)
+            {
+                w.WriteStartArray();
+                w.WriteNumberValue(r.Time.ToUnixTimeMilliseconds());
+                if (r.KeyId is null)
+                {
+                    w.WriteNullValue();
+                }
+                else
+                {
+                    w.WriteStringValue(r.KeyId);
+                }
+                w.WriteStringValue(r.Model);
+                w.WriteStringValue(r.Backend);
+                w.WriteNumberValue(r.PromptTokens);
+                w.WriteNumberValue(r.CompletionTokens);
+                w.WriteNumberValue(r.CachedTokens);
+                w.WriteNumberValue(Ms(r.LatencySeconds));
+                if (r.TtftSeconds is { } ttft)
+                {
+                    w.WriteNumberValue(Ms(ttft));
+                }
+                else
+                {
+                    w.WriteNullValue();
+                }
+                w.WriteNumberValue(r.Status);
+                w.WriteEndArray();
+            }
+            w.WriteEndArray();
+        }
+        await using var connection = await OpenAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        command.CommandText = $"INSERT INTO usage_ledger ({UsageColumns}) SELECT " +
+            string.Join(", ", Enumerable.Range(0, 10).Select(i => $"json_extract(value, '$[{i}]')")) + " FROM json_each(@rows)";
+        var parameter = command.CreateParameter();
+        parameter.ParameterName = "rows";
+        parameter.Value = Encoding.UTF8.GetString(json.WrittenSpan);
+        command.Parameters.Add(parameter);
+        await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
     public override ValueTask DisposeAsync()
