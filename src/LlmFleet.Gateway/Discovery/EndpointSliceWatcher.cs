@@ -14,6 +14,7 @@ public sealed class EndpointSliceWatcher(HttpClient apiServer, string ns, string
 
     private readonly Dictionary<string, IReadOnlyList<Uri>> _slices = new(StringComparer.Ordinal);
     private volatile IReadOnlyList<Uri> _endpoints = [];
+    private int _lists;
 
     /// <summary>Backend addresses (<c>http://ip:port</c>) of the ready endpoints, sorted; empty until the first list.</summary>
     public IReadOnlyList<Uri> Endpoints => _endpoints;
@@ -22,7 +23,7 @@ public sealed class EndpointSliceWatcher(HttpClient apiServer, string ns, string
     public event Action<IReadOnlyList<Uri>>? Changed;
 
     /// <summary>Lists completed since start (the first, and one after each broken watch).</summary>
-    public int Lists { get; private set; }
+    public int Lists => Volatile.Read(ref _lists);
 
     private string Path => $"/apis/discovery.k8s.io/v1/namespaces/{Uri.EscapeDataString(ns)}/endpointslices" +
         $"?labelSelector={Uri.EscapeDataString("kubernetes.io/service-name=" + service)}";
@@ -69,7 +70,7 @@ public sealed class EndpointSliceWatcher(HttpClient apiServer, string ns, string
         {
             _slices[Name(item)] = ReadyAddresses(item);
         }
-        Lists++;
+        Interlocked.Increment(ref _lists);
         Publish();
         return doc.RootElement.GetProperty("metadata").GetProperty("resourceVersion").GetString()
             ?? throw new InvalidDataException("list without resourceVersion");
