@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Diagnostics;
 using LlmFleet.Operations.Verify;
 
@@ -38,19 +39,20 @@ public sealed class ModelDownloader(HubClient client)
         CheckFreeDisk(layout, selected.Where(f => !present.Contains(f)).ToList());
 
         using var connections = new SemaphoreSlim(Math.Max(1, options.Connections));
-        var results = new DownloadedFile[selected.Count];
+        // Files with the same content share one blob in the cache: fetch it once, link the others afterwards.
+        var fetch = selected.DistinctBy(layout.FinalPath).ToList();
+        var results = new ConcurrentBag<DownloadedFile>();
         long downloaded = 0;
         var parallel = new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, options.Connections), CancellationToken = cancellationToken };
-        await Parallel.ForEachAsync(Enumerable.Range(0, selected.Count).OrderByDescending(i => selected[i].SizeBytes), parallel, async (i, ct) =>
+        await Parallel.ForEachAsync(fetch.OrderByDescending(f => f.SizeBytes), parallel, async (file, ct) =>
         {
-            var file = selected[i];
             if (present.Contains(file))
             {
                 var digest = await FileHasher.HashAsync(layout.FinalPath(file), file.Digest.Algorithm, n => progress.Add(n), ct);
                 if (digest == file.Digest.Hex)
                 {
                     layout.Adopt(file);
-                    results[i] = new DownloadedFile(file.Path, file.SizeBytes, "present", file.Digest.Algorithm, digest);
+                    results.Add(new DownloadedFile(file.Path, file.SizeBytes, "present", file.Digest.Algorithm, digest));
                     progress.FileDone();
                     return;
                 }
@@ -61,11 +63,19 @@ public sealed class ModelDownloader(HubClient client)
             layout.Place(file, layout.PartialPath(file));
             progress.Active.TryRemove(file.Path, out _);
             Interlocked.Add(ref downloaded, file.SizeBytes);
-            results[i] = new DownloadedFile(file.Path, file.SizeBytes, "downloaded", file.Digest.Algorithm, file.Digest.Hex);
+            results.Add(new DownloadedFile(file.Path, file.SizeBytes, "downloaded", file.Digest.Algorithm, file.Digest.Hex));
             progress.FileDone();
         });
+        foreach (var twin in selected.Except(fetch))
+        {
+            layout.Adopt(twin);
+            results.Add(new DownloadedFile(twin.Path, twin.SizeBytes, "present", twin.Digest.Algorithm, twin.Digest.Hex));
+            progress.Add(twin.SizeBytes);
+            progress.FileDone();
+        }
         layout.Finish(repo);
-        return new DownloadReport(repo.RepoId, repo.Revision, repo.Commit, layout.ModelFolder, results, downloaded,
+        return new DownloadReport(repo.RepoId, repo.Revision, repo.Commit, layout.ModelFolder,
+            [.. results.OrderBy(r => r.Path, StringComparer.Ordinal)], downloaded,
             results.Sum(r => r.SizeBytes), Stopwatch.GetElapsedTime(started).TotalSeconds);
     }
 

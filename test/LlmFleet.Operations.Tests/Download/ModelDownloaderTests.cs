@@ -86,6 +86,17 @@ public sealed class ModelDownloaderTests
     }
 
     [Fact]
+    public async Task RunAsync_HubCacheTwoPathsSameContent_FetchesOneBlobAndLinksBoth()
+    {
+        var shared = Bytes(Chunk * 2, 8);
+        await using var hub = await FakeHub.StartAsync(new Dictionary<string, byte[]> { ["a/model.safetensors"] = shared, ["b/model.safetensors"] = shared });
+        var report = await Downloader(hub).RunAsync(Options(hub), cancellationToken: Ct);
+        AssertSameFiles(hub.Files, report.ModelFolder, hub.Files.Keys);
+        Assert.Equal(["downloaded", "present"], report.Files.Select(f => f.Status).Order());
+        Assert.Equal(shared.Length, report.BytesDownloaded);
+    }
+
+    [Fact]
     public async Task RunAsync_IncludeSubfolderGlob_FetchesOnlyThatFolder()
     {
         await using var hub = await FakeHub.StartAsync(Model());
