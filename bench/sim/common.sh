@@ -10,8 +10,8 @@ cleanup() { for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done; wait 
 trap cleanup EXIT
 command -v wrk >/dev/null || { echo "needs: apt-get install -y wrk" >&2; exit 2; }
 
-build_cli() {
-  dotnet build "$ROOT/src/LlmFleet.Cli" -c Release -v q -nologo >/dev/null
+build_cli() { # LLMFLEET_BENCH_NO_BUILD=1 reuses the last Release build
+  [ "${LLMFLEET_BENCH_NO_BUILD:-0}" = 1 ] || dotnet build "$ROOT/src/LlmFleet.Cli" -c Release -v q -nologo >"$WORK/build.log" 2>&1 || { cat "$WORK/build.log" >&2; exit 1; }
   CLI=(dotnet "$LLMFLEET_ARTIFACTS/bin/LlmFleet.Cli/release/llmfleet.dll")
 }
 
