@@ -60,7 +60,8 @@ public static class GatewayHost
         }
         Monitoring.MonitoringServices.Add(builder.Services, config);
         Discovery.KubernetesDiscovery.Add(builder.Services, config);
-        Access.Hosting.AccessServices.Add(builder.Services, config, options.ConfigPath is { } file ? Path.GetDirectoryName(Path.GetFullPath(file)) : null);
+        Access.Hosting.AccessServices.Add(builder.Services, config, options.ConfigPath is { } file ? Path.GetDirectoryName(Path.GetFullPath(file)) : null,
+            options.Urls ?? config.Listen);
         options.ConfigureServices?.Invoke(builder.Services);
         var app = builder.Build();
         GatewayEndpoints.Map(app);

@@ -64,4 +64,12 @@ public sealed class AccessConfigParserTests
         var e = Assert.Throws<FleetConfigException>(() => FleetConfigLoader.Parse(line + "\n" + Models));
         Assert.Contains(expected, e.Message, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void Build_UrlsBeyondLoopbackWithoutAuth_RefusesToStart()
+    {
+        var config = FleetConfigLoader.Parse(Models);
+        var e = Assert.Throws<FleetConfigException>(() => Gateway.Hosting.GatewayHost.Build(new Gateway.Hosting.GatewayOptions { Config = config, Urls = "http://0.0.0.0:0" }));
+        Assert.Contains("auth: keys", e.Message, StringComparison.Ordinal);
+    }
 }

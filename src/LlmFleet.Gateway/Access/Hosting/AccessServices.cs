@@ -19,10 +19,22 @@ namespace LlmFleet.Gateway.Access.Hosting;
 public static class AccessServices
 {
     /// <param name="baseDirectory">Folder of the fleet file: relative <c>sqlite:</c> paths are taken from there.</param>
-    public static void Add(IServiceCollection services, FleetConfig config, string? baseDirectory)
+    /// <param name="urls">The addresses the gateway will listen on (<c>--urls</c> or <c>listen</c>).</param>
+    /// <exception cref="FleetConfigException">Listening beyond loopback without an explicit <c>auth:</c>.</exception>
+    public static void Add(IServiceCollection services, FleetConfig config, string? baseDirectory, string? urls = null)
     {
         ArgumentNullException.ThrowIfNull(config);
         var access = config.Access;
+        var loopback = AccessConfigParser.IsLoopback(urls ?? config.Listen);
+        if (!access.AuthExplicit && !loopback)
+        {
+            throw new FleetConfigException($"auth: the gateway would listen on {urls}, beyond this machine; write `auth: keys` in the fleet " +
+                "file to require API keys (or `auth: none` to serve anyone who can reach it)");
+        }
+        if (!access.KeysRequired && !loopback)
+        {
+            services.AddHostedService(sp => new NoAuthWarning(sp.GetRequiredService<ILogger<NoAuthWarning>>()));
+        }
         if (!access.KeysRequired && config.Store is null)
         {
             return;

@@ -31,10 +31,6 @@ internal sealed partial class AccessStartup(AccessConfig config, IAccessStore st
             TokenEstimator.Warm();
         }
         Log.Started(logger, config.Auth, store.Description, keys?.Count ?? 0, config.Limits is null ? RateLimitStores.InProcess : RateLimitStores.Redis);
-        if (!config.KeysRequired && config.AuthExplicit)
-        {
-            Log.NoAuth(logger);
-        }
         await base.StartAsync(cancellationToken);
     }
 
@@ -73,9 +69,6 @@ internal sealed partial class AccessStartup(AccessConfig config, IAccessStore st
     {
         [LoggerMessage(1, LogLevel.Information, "Access: auth {Auth}, store {Store}, {Keys} keys, limits {Limits}")]
         public static partial void Started(ILogger logger, string auth, string store, int keys, string limits);
-
-        [LoggerMessage(2, LogLevel.Warning, "auth: none — the gateway serves anyone who can reach it, without API keys")]
-        public static partial void NoAuth(ILogger logger);
 
         [LoggerMessage(3, LogLevel.Warning, "Could not reload keys from {Store}; serving with the keys loaded before: {Message}")]
         public static partial void ReloadFailed(ILogger logger, string store, string message);
