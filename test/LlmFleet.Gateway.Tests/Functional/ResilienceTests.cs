@@ -108,6 +108,20 @@ public sealed class ResilienceTests
     }
 
     [Fact]
+    public async Task StreamSilentLongerThanIdleTimeout_EndsWithA504EventThenDone()
+    {
+        // Real GLM-5.2 speed: tens of milliseconds between tokens, far over a 1 ms idle timeout.
+        await using var fleet = await TestFleet.StartAsync(twins: 1, speed: 1, model: m => m with
+        {
+            Timeouts = new LlmFleet.Gateway.Configuration.TimeoutsConfig { FirstToken = TimeSpan.FromSeconds(30), Idle = TimeSpan.FromMilliseconds(1) },
+        });
+        var (response, events) = await fleet.StreamChatAsync(TestFleet.ChatJson(stream: true, maxTokens: 200));
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("[DONE]", events[^1]);
+        Assert.Equal(504, JsonDocument.Parse(events[^2]).RootElement.GetProperty("error").GetProperty("code").GetInt32());
+    }
+
+    [Fact]
     public async Task ClientDisconnect_CancelsTheUpstreamRequest()
     {
         await using var fleet = await TestFleet.StartAsync(twins: 1, speed: 1);
