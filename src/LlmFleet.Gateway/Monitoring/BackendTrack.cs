@@ -15,6 +15,7 @@ internal sealed class BackendTrack
     private VllmScrape? _last;
     private DateTimeOffset _lastAt;
     private bool _healthy;
+    private int _failedProbes;
     private DateTimeOffset? _downSince;
     private DateTimeOffset? _cameUpAt;
     private DateTimeOffset? _downBeforeUp;
@@ -50,16 +51,19 @@ internal sealed class BackendTrack
             {
                 _downSince ??= now;
                 _healthy = false;
+                _failedProbes++;
                 return;
             }
-            if (!_healthy && _downSince is { } since)
+            // Came up after the gateway saw it down: a (re)start whose load time we can measure. One failed probe is
+            // a blip (a timeout on a busy host), not a start: a real load fails several probes.
+            if (!_healthy && _downSince is { } since && _failedProbes >= 2)
             {
-                // Came up after the gateway saw it down: a (re)start whose load time we can measure.
                 _cameUpAt = now;
                 _downBeforeUp = since;
             }
             _healthy = true;
             _downSince = null;
+            _failedProbes = 0;
         }
     }
 

@@ -20,6 +20,7 @@ internal sealed class DiagnoseCommand(CliConsole console) : AsyncCommand<Diagnos
         public string? Gateway { get; init; }
 
         [CommandOption("--json")]
+        [Description("The findings as JSON (rule, severity, backend, evidence, likely_cause, fix).")]
         public bool Json { get; init; }
     }
 

@@ -19,6 +19,7 @@ internal sealed class DrainCommand(CliConsole console, TimeProvider time) : Asyn
         public string Backend { get; init; } = "";
 
         [CommandOption("--gateway <URL>")]
+        [Description("The gateway routing to the backend.")]
         public string? Gateway { get; init; }
 
         [CommandOption("--undrain")]
