@@ -65,7 +65,12 @@ public sealed class ResilienceTests
     [Fact]
     public async Task ConsecutiveFailures_EjectTheBackend_AndItComesBackAfterHalfOpenProbe()
     {
-        await using var fleet = await TestFleet.StartAsync(twins: 2, model: m => m with { Retries = 0 });
+        // A 3 s ejection outlasts the requests below even on a loaded machine; readmission is awaited at the end.
+        await using var fleet = await TestFleet.StartAsync(twins: 2, model: m => m with
+        {
+            Retries = 0,
+            Health = m.Health with { Ejection = TimeSpan.FromSeconds(3) },
+        });
         var bad = fleet.Twins[0];
         await bad.SetFaultsAsync(new FaultOptions { ErrorRate = 1, ErrorStatus = 500 });
         // Round-robin: every other request reaches the failing backend until it is ejected after 3 failures.
