@@ -202,9 +202,7 @@ internal static class ChatCompletionsEndpoint
             }
             if (dropAfter is { } limit && sent >= limit)
             {
-                await output.FlushAsync(http.RequestAborted);
-                run.Abort();
-                http.Abort(); // the fault: the connection just closes, no [DONE]
+                await DropStreamFault.CutAsync(http, output, run);
                 return;
             }
             var flush = await output.FlushAsync(http.RequestAborted);

@@ -161,9 +161,7 @@ internal static class CompletionsEndpoint
             }
             if (dropAfter is { } limit && sent >= limit)
             {
-                await output.FlushAsync(http.RequestAborted);
-                run.Abort();
-                http.Abort();
+                await DropStreamFault.CutAsync(http, output, run);
                 return;
             }
             var flush = await output.FlushAsync(http.RequestAborted);

@@ -132,7 +132,7 @@ public sealed class OpenAiSdkTests
     [Fact]
     public async Task ChatCompletion_AfterToolResult_AnswersInText()
     {
-        await using var twin = await Twins.StartAsync();
+        await using var twin = await Twins.StartAsync(configure: o => o with { ReasoningParser = "none" });
         var chat = Twins.OpenAi(twin).GetChatClient(twin.ServedModelName);
         var options = new ChatCompletionOptions { MaxOutputTokenCount = 20 };
         options.Tools.Add(ChatTool.CreateFunctionTool("search", "Search", BinaryData.FromString("""{"type":"object","properties":{}}""")));

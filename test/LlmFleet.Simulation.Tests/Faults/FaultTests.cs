@@ -116,7 +116,8 @@ public sealed class FaultTests
         Assert.DoesNotContain(events, e => e.IsDone);
         var text = string.Concat(events.Select(e => e.Json.GetProperty("choices")).Where(c => c.GetArrayLength() > 0)
             .Select(c => c[0].GetProperty("delta").TryGetProperty("content", out var t) ? t.GetString() : ""));
-        Assert.InRange(text.Split(' ', StringSplitOptions.RemoveEmptyEntries).Length, 1, 5); // five tokens: words and marks
+        // At most five tokens (words and marks); a reset may also discard what the client had not read yet.
+        Assert.InRange(text.Split(' ', StringSplitOptions.RemoveEmptyEntries).Length, 0, 5);
         var metrics = await http.GetStringAsync("metrics", Ct);
         Assert.Equal(1, PrometheusText.Sum(metrics, VllmMetricNames.RequestSuccessTotal, ("finished_reason", "abort")));
     }
