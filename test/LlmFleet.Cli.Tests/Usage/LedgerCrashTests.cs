@@ -90,7 +90,7 @@ public sealed class LedgerCrashTests
                 $"{rows} ledger rows, but {flushedForSure} of {total} requests completed more than {UnflushedWindow.TotalSeconds} s before the kill");
             // Rows can exist for requests whose answer was on its way to the client at the kill (8 workers at most).
             Assert.True(rows <= total + 8, $"{rows} ledger rows for {total} completed requests");
-            TestContext.Current.SendDiagnosticMessage($"SIGKILL: {total} requests completed, {rows} in the ledger, {total - rows} lost (≤ last {UnflushedWindow.TotalSeconds} s)");
+            TestContext.Current.TestOutputHelper?.WriteLine($"SIGKILL: {total} requests completed, {rows} in the ledger, {total - rows} lost (≤ last {UnflushedWindow.TotalSeconds} s)");
         }
         finally
         {
