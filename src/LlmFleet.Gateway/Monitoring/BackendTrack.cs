@@ -162,9 +162,11 @@ internal sealed class BackendTrack
         return (up - start).TotalSeconds;
     }
 
+    /// <summary>Down wins over draining: during a restart window the operator watches the server go down and come back
+    /// (alerts stay quiet for a drained backend either way).</summary>
     private static string StatusOf(BackendState state) =>
-        state.IsDraining ? "draining"
-        : state.Health == BackendHealth.Unhealthy ? "down"
+        state.Health == BackendHealth.Unhealthy ? "down"
+        : state.IsDraining ? "draining"
         : state.IsEjected ? "ejected"
         : state.Health == BackendHealth.Healthy ? "up"
         : "unknown";

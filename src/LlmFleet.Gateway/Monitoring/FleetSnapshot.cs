@@ -21,7 +21,8 @@ public sealed record ModelView(string Name, IReadOnlyList<string> Aliases, strin
 /// <summary>One vLLM server: health, vLLM's gauges, rates over the window, and GPU/host figures where exported.</summary>
 /// <param name="Id">1-based position in the fleet (stable while the configuration is), what <c>drain</c> accepts.</param>
 /// <param name="Name">host:port, the <c>backend</c> label of the gateway's metrics.</param>
-/// <param name="Status"><c>up</c>, <c>down</c> (health probe fails), <c>ejected</c> (passive), <c>draining</c> or <c>unknown</c>.</param>
+/// <param name="Status"><c>down</c> (health probe fails), <c>draining</c>, <c>ejected</c> (passive), <c>up</c> or <c>unknown</c>,
+/// the first that applies.</param>
 public sealed record BackendView(int Id, string Name, string Url, string Status)
 {
     public bool Draining { get; init; }
