@@ -60,7 +60,6 @@ public static class LlmFleetApp
                 alerts.SetDescription("The gateway's alert rules for your own Prometheus and Grafana.");
                 alerts.AddCommand<Commands.Monitor.AlertsExportCommand>("export").WithDescription("Write the alert rules (Prometheus rules file) and a Grafana dashboard JSON to --out DIR.");
             });
-            config.AddCommand<Commands.Sim.SimCommand>("sim").WithDescription("vLLM twins: K simulated vLLM servers on real ports, timed by the planner for a model on given GPUs, with faults on demand (until Ctrl+C).");
             // Further commands register here, one line each.
         });
 
