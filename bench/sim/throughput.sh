@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Small non-streamed chat requests against one twin at --speed 0 (no modelled waiting): what the twin itself costs.
 # wrk with 64 keep-alive connections, ROUNDS rounds of SECS seconds; prints each round's req/s, the median, the twin's
-# CPU use and RSS. Target (issue 5): at least 5,000 requests/s on a 2-core machine, wrk sharing those cores.
+# CPU use and RSS. Target: at least 5,000 requests/s on a 2-core machine, wrk sharing those cores.
 # Needs: wrk (Debian package). Usage: bench/sim/throughput.sh [rounds=3] [seconds=10] [connections=64]
 source "$(dirname "$0")/common.sh"
 ROUNDS=${1:-3}

@@ -2,7 +2,7 @@ using LlmFleet.Catalog.Models;
 
 namespace LlmFleet.Planning.Tests;
 
-/// <summary>The fit verdicts of issue 3's "done when" list and the errors a user gets for bad input.</summary>
+/// <summary>The fit verdicts the planner must reproduce and the errors a user gets for bad input.</summary>
 public sealed class PlannerTests
 {
     private static readonly ModelSource Glm52 = ModelSource.Resolve("glm-5.2");

@@ -1,7 +1,7 @@
 namespace LlmFleet.Gateway.Access;
 
 /// <summary>
-/// The <c>auth:</c>, <c>limits:</c> and <c>usage:</c> parts of <c>fleet.yaml</c> (issue 8). Read at start; a reload
+/// The <c>auth:</c>, <c>limits:</c> and <c>usage:</c> parts of <c>fleet.yaml</c>. Read at start; a reload
 /// that changes them takes effect at the next start.
 /// </summary>
 public sealed record AccessConfig

@@ -9,7 +9,7 @@ public sealed record FleetConfig
     /// <summary>Where the gateway listens when no <c>--urls</c> is given. Default <c>http://127.0.0.1:8080</c>.</summary>
     public string Listen { get; init; } = "http://127.0.0.1:8080";
 
-    /// <summary>Where keys, limits and the usage ledger live (issue 8); kept but not used by routing.</summary>
+    /// <summary>Where keys, limits and the usage ledger live; kept but not used by routing.</summary>
     public string? Store { get; init; }
 
     /// <summary>Largest request body accepted, in bytes; larger ones get 413. Default 32 MiB.</summary>
@@ -20,10 +20,10 @@ public sealed record FleetConfig
 
     public IReadOnlyList<ModelConfig> Models { get; init; } = [];
 
-    /// <summary><c>auth:</c>, <c>limits:</c> and <c>usage:</c>: API keys, rate limits, usage ledger (issue 8).</summary>
+    /// <summary><c>auth:</c>, <c>limits:</c> and <c>usage:</c>: API keys, rate limits, usage ledger.</summary>
     public Access.AccessConfig Access { get; init; } = new();
 
-    /// <summary><c>monitoring:</c>: rate window, GPU/host exporters, alert thresholds and webhook (issue 9).</summary>
+    /// <summary><c>monitoring:</c>: rate window, GPU/host exporters, alert thresholds and webhook.</summary>
     public Monitoring.MonitoringConfig Monitoring { get; init; } = new();
 }
 

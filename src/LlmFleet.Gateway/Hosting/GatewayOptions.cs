@@ -24,6 +24,6 @@ public sealed record GatewayOptions
     /// <summary>Least severe log level written to the console. Default Information.</summary>
     public LogLevel MinimumLogLevel { get; init; } = LogLevel.Information;
 
-    /// <summary>Extra services: <see cref="IGatewayRequestFilter"/>s and <see cref="IUsageObserver"/>s (issue 8).</summary>
+    /// <summary>Extra services: <see cref="IGatewayRequestFilter"/>s and <see cref="IUsageObserver"/>s.</summary>
     public Action<IServiceCollection>? ConfigureServices { get; init; }
 }

@@ -4,9 +4,9 @@ using Microsoft.AspNetCore.Http;
 namespace LlmFleet.Gateway.Hosting;
 
 /// <summary>
-/// A step between routing and forwarding, for what needs the parsed request: API keys, rate and token limits
-/// (issue 8). Registered filters run in registration order; none are registered by default, so the request path
-/// pays nothing for the seam.
+/// A step between routing and forwarding, for what needs the parsed request: API keys, rate and token limits.
+/// Registered filters run in registration order; none are registered by default, so the request path pays nothing
+/// for the seam.
 /// </summary>
 public interface IGatewayRequestFilter
 {

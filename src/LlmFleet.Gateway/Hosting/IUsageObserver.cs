@@ -4,7 +4,7 @@ using Microsoft.AspNetCore.Http;
 namespace LlmFleet.Gateway.Hosting;
 
 /// <summary>
-/// Told about every forwarded request once its response has ended: the usage ledger (issue 8) records tokens here.
+/// Told about every forwarded request once its response has ended: the usage ledger records tokens here.
 /// Called on the request's thread after the last byte was sent: implementations must be quick (queue, do not write).
 /// </summary>
 public interface IUsageObserver
