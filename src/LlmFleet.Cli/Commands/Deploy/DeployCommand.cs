@@ -1,5 +1,5 @@
 using System.ComponentModel;
-using LlmFleet.Catalog.Models;
+using LlmFleet.Cli.Commands.Plan;
 using LlmFleet.Cli.Infrastructure;
 using LlmFleet.Operations.Deploy;
 using LlmFleet.Planning;
@@ -16,53 +16,8 @@ namespace LlmFleet.Cli.Commands.Deploy;
 internal sealed class DeployCommand(CliConsole console) : Command<DeployCommand.Settings>
 {
     /// <summary>The plan options (the same names and defaults as <c>plan</c>'s) and where the files go.</summary>
-    public sealed class Settings : CommandSettings
+    public sealed class Settings : PlanSettings
     {
-        [CommandArgument(0, "<model>")]
-        [Description("A catalog id (see `llmfleet models`), a path to a config.json, or a folder holding one.")]
-        public string Model { get; init; } = "";
-
-        [CommandOption("--quant")]
-        [Description("Weight format (see `llmfleet quants`). Default: bf16.")]
-        public string Quant { get; init; } = "bf16";
-
-        [CommandOption("--gpu")]
-        [Description("Hardware id (see `llmfleet hardware`); required, the files reserve this kind of GPU.")]
-        public string? Gpu { get; init; }
-
-        [CommandOption("--gpus")]
-        [Description("GPUs of one replica over all its nodes. Default: the fewest that fit.")]
-        public int? Gpus { get; init; }
-
-        [CommandOption("--nodes")]
-        [Description("Servers one replica spans. Default: as few as the GPUs per node allow.")]
-        public int? Nodes { get; init; }
-
-        [CommandOption("--ram-gb")]
-        public double? RamGb { get; init; }
-
-        [CommandOption("--ram-channels")]
-        public int? RamChannels { get; init; }
-
-        [CommandOption("--ram-type")]
-        public string? RamType { get; init; }
-
-        [CommandOption("--context")]
-        [Description("Maximum model length in tokens. Default: the model's maximum capped at 131072, shrunk to what fits.")]
-        public long? Context { get; init; }
-
-        [CommandOption("--concurrency")]
-        public int Concurrency { get; init; } = 1;
-
-        [CommandOption("--kv-dtype")]
-        public string KvDtype { get; init; } = "auto";
-
-        [CommandOption("--gpu-memory-utilization")]
-        public double GpuMemoryUtilization { get; init; } = 0.9;
-
-        [CommandOption("--mtp-acceptance")]
-        public double? MtpAcceptance { get; init; }
-
         [CommandOption("--target")]
         [Description("compose, systemd, kubernetes or production-stack.")]
         public string? Target { get; init; }
@@ -98,10 +53,7 @@ internal sealed class DeployCommand(CliConsole console) : Command<DeployCommand.
         {
             throw new UsageException($"--replicas must be at least 1 (got {settings.Replicas})");
         }
-        var plan = Planner.Plan(new PlanRequest(
-            ModelSource.Resolve(settings.Model), settings.Quant, settings.Gpu, settings.Gpus, settings.Nodes, settings.RamGb,
-            settings.Context, settings.Concurrency, settings.KvDtype, settings.GpuMemoryUtilization, settings.MtpAcceptance,
-            settings.RamChannels, settings.RamType));
+        var plan = Planner.Plan(settings.ToRequest());
         if (!plan.Fits)
         {
             console.Error.WriteLine($"error: {DoesNotFit(plan)}");

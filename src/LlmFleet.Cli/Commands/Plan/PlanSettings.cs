@@ -1,0 +1,68 @@
+using System.ComponentModel;
+using LlmFleet.Catalog.Models;
+using LlmFleet.Planning;
+using Spectre.Console.Cli;
+
+namespace LlmFleet.Cli.Commands.Plan;
+
+/// <summary>The options that describe a deployment to plan: shared by <c>plan</c> and <c>deploy</c>, so the two accept
+/// the same names with the same defaults.</summary>
+internal class PlanSettings : CommandSettings
+{
+    [CommandArgument(0, "<model>")]
+    [Description("A catalog id (see `llmfleet models`), a path to a config.json, or a folder holding one.")]
+    public string Model { get; init; } = "";
+
+    [CommandOption("--quant")]
+    [Description("Weight format (see `llmfleet quants`). Default: bf16.")]
+    public string Quant { get; init; } = "bf16";
+
+    [CommandOption("--gpu")]
+    [Description("Hardware id (see `llmfleet hardware`). `plan` without it gives one recommendation per tier; `deploy` needs it.")]
+    public string? Gpu { get; init; }
+
+    [CommandOption("--gpus")]
+    [Description("Total GPUs over all nodes (of one replica, for deploy). Default: the fewest that fit.")]
+    public int? Gpus { get; init; }
+
+    [CommandOption("--nodes")]
+    [Description("Servers the GPUs are spread over. Default: as few as the GPUs per node allow.")]
+    public int? Nodes { get; init; }
+
+    [CommandOption("--ram-gb")]
+    [Description("System RAM in GB (unified memory for Apple).")]
+    public double? RamGb { get; init; }
+
+    [CommandOption("--ram-channels")]
+    [Description("Memory channels of the host. Default: 8 (a server/workstation board).")]
+    public int? RamChannels { get; init; }
+
+    [CommandOption("--ram-type")]
+    [Description("ddr4-3200, ddr5-4800, ddr5-5600 or ddr5-6400. Default: ddr5-4800.")]
+    public string? RamType { get; init; }
+
+    [CommandOption("--context")]
+    [Description("Maximum model length in tokens. Default: the model's maximum capped at 131072, shrunk to what fits.")]
+    public long? Context { get; init; }
+
+    [CommandOption("--concurrency")]
+    [Description("Sequences decoded together for the aggregate figure. Default: 1.")]
+    public int Concurrency { get; init; } = 1;
+
+    [CommandOption("--kv-dtype")]
+    [Description("auto, bf16 or fp8. Default: auto (fp8_ds_mla for DSA models in vLLM).")]
+    public string KvDtype { get; init; } = "auto";
+
+    [CommandOption("--gpu-memory-utilization")]
+    [Description("vLLM's share of GPU memory. Default: 0.9.")]
+    public double GpuMemoryUtilization { get; init; } = 0.9;
+
+    [CommandOption("--mtp-acceptance")]
+    [Description("Mean tokens per step with MTP speculative decoding (e.g. 3.5). Default: no MTP gain.")]
+    public double? MtpAcceptance { get; init; }
+
+    /// <exception cref="LlmFleet.Catalog.CatalogException">The model cannot be resolved.</exception>
+    public PlanRequest ToRequest() => new(
+        ModelSource.Resolve(Model), Quant, Gpu, Gpus, Nodes, RamGb, Context, Concurrency, KvDtype, GpuMemoryUtilization,
+        MtpAcceptance, RamChannels, RamType);
+}
