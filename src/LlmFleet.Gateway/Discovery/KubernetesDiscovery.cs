@@ -9,8 +9,8 @@ namespace LlmFleet.Gateway.Discovery;
 /// <summary>
 /// Keeps the backends of every <c>backends: { kubernetes: ... }</c> pool equal to what its Service's EndpointSlices
 /// say: each change swaps in a routing table whose pool lists the discovered addresses (backends that stay keep their
-/// runtime state; requests already routed to a removed one finish there). A reload of <c>fleet.yaml</c> gets the
-/// discovered backends put back in.
+/// runtime state; requests already routed to a removed one finish there). The discovered sets are an overlay of the
+/// gateway state, so a reload of <c>fleet.yaml</c> is built with them already in place.
 /// </summary>
 internal sealed partial class KubernetesDiscovery(GatewayState state, TimeProvider time, ILogger<KubernetesDiscovery> logger) : BackgroundService
 {
@@ -28,7 +28,7 @@ internal sealed partial class KubernetesDiscovery(GatewayState state, TimeProvid
 
     protected override Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        state.Reloaded += _ => ApplyDiscovered();
+        state.SetOverlay(WithDiscovered);
         var runs = new List<Task>();
         // Watchers follow the pools of the configuration the gateway started with.
         foreach (var model in state.Current.Config.Models)
@@ -47,7 +47,8 @@ internal sealed partial class KubernetesDiscovery(GatewayState state, TimeProvid
                 {
                     _discovered[name] = endpoints;
                 }
-                ApplyDiscovered();
+                // Outside the gate: Apply takes the state's lock and then runs the overlay, which takes the gate.
+                state.Apply(state.Current.Config);
             };
             runs.Add(RunAsync(watcher, client, stoppingToken));
         }
@@ -62,32 +63,16 @@ internal sealed partial class KubernetesDiscovery(GatewayState state, TimeProvid
         }
     }
 
-    /// <summary>Applies the discovered sets if the table in force differs from them (so a swap it causes, seen again
-    /// through <see cref="GatewayState.Reloaded"/>, changes nothing and ends there).</summary>
-    private void ApplyDiscovered()
+    /// <summary>The configuration with each discovered pool's backends set to its Service's ready endpoints.</summary>
+    private FleetConfig WithDiscovered(FleetConfig config)
     {
         lock (_gate)
         {
-            var config = state.Current.Config;
-            var changed = false;
             var models = config.Models.Select(m =>
-            {
-                if (m.Kubernetes is not { } k || !_discovered.TryGetValue(m.Name, out var urls))
-                {
-                    return m;
-                }
-                var capped = urls.Take(FleetConfigLoader.MaxBackendsPerModel).ToList();
-                if (m.Backends.Select(b => b.Url).SequenceEqual(capped))
-                {
-                    return m;
-                }
-                changed = true;
-                return m with { Backends = [.. capped.Select(u => new BackendConfig { Url = u, ServedModel = k.ServedModel })] };
-            }).ToList();
-            if (changed)
-            {
-                state.Apply(config with { Models = models });
-            }
+                m.Kubernetes is { } k && _discovered.TryGetValue(m.Name, out var urls)
+                    ? m with { Backends = [.. urls.Take(FleetConfigLoader.MaxBackendsPerModel).Select(u => new BackendConfig { Url = u, ServedModel = k.ServedModel })] }
+                    : m).ToList();
+            return config with { Models = models };
         }
     }
 

@@ -11,6 +11,7 @@ public sealed class GatewayState
     private readonly TimeProvider _time;
     private readonly Random _random;
     private volatile RoutingTable _current;
+    private Func<FleetConfig, FleetConfig>? _overlay;
 
     public GatewayState(FleetConfig config, TimeProvider time, Random random)
     {
@@ -24,12 +25,26 @@ public sealed class GatewayState
     /// <summary>Raised after each successful swap.</summary>
     public event Action<RoutingTable>? Reloaded;
 
+    /// <summary>
+    /// A step every configuration passes through before its table is built. Kubernetes discovery puts the discovered
+    /// backends into its pools here, so a reload of <c>fleet.yaml</c> never swaps in a pool without them. The overlay
+    /// must not call back into this state.
+    /// </summary>
+    public void SetOverlay(Func<FleetConfig, FleetConfig> overlay)
+    {
+        lock (_random)
+        {
+            _overlay = overlay;
+        }
+    }
+
     public RoutingTable Apply(FleetConfig config)
     {
         RoutingTable next;
         lock (_random)
         {
-            next = RoutingTable.Build(config, _current, _random, _time.GetUtcNow());
+            var effective = _overlay?.Invoke(config) ?? config;
+            next = RoutingTable.Build(effective, _current, _random, _time.GetUtcNow());
             _current = next;
         }
         Reloaded?.Invoke(next);
