@@ -160,63 +160,15 @@ internal static class ChatCompletionsEndpoint
         var output = http.Response.BodyWriter;
         var writer = new ChatChunkWriter(id, created, twin.Profile.ServedModelName);
         var n = run.Scripts.Length;
-        var written = new int[n];
-        var done = new bool[n];
         var toolNamed = new bool[n];
         for (var i = 0; i < n; i++)
         {
             writer.WriteRole(output, i);
         }
         await output.FlushAsync(http.RequestAborted);
-        var sent = 0;
-        var remaining = n;
-        while (remaining > 0)
-        {
-            await run.Signal.WaitAsync();
-            var dropAfter = twin.Faults.Current.DropStreamAfterTokens;
-            for (var i = 0; i < n; i++)
-            {
-                if (done[i])
-                {
-                    continue;
-                }
-                var finished = run.Requests[i].IsFinished; // read before the count, which is final once finished
-                var generated = run.Requests[i].GeneratedTokens;
-                if (dropAfter is { } cap && generated - written[i] > cap - sent)
-                {
-                    generated = written[i] + Math.Max(0, cap - sent); // the fault cuts exactly after its token count
-                    finished = false;
-                }
-                if (generated == written[i] && !finished)
-                {
-                    continue;
-                }
-                WriteTokens(writer, output, run, i, written[i], generated, finished, ref toolNamed[i]);
-                sent += generated - written[i];
-                written[i] = generated;
-                if (finished)
-                {
-                    done[i] = true;
-                    remaining--;
-                }
-            }
-            if (dropAfter is { } limit && sent >= limit)
-            {
-                await DropStreamFault.CutAsync(http, output, run);
-                return;
-            }
-            var flush = await output.FlushAsync(http.RequestAborted);
-            if (flush.IsCanceled || flush.IsCompleted)
-            {
-                return;
-            }
-        }
-        if (streamOptions?.IncludeUsage == true)
-        {
-            writer.WriteUsage(output, Usage.Of(run.PromptTokens, run.CompletionTokens));
-        }
-        SseFraming.WriteDone(output);
-        await output.FlushAsync(http.RequestAborted);
+        await TokenRelay.RelayAsync(http, twin, run, output,
+            (i, from, to, finished) => WriteTokens(writer, output, run, i, from, to, finished, ref toolNamed[i]),
+            streamOptions?.IncludeUsage == true ? () => writer.WriteUsage(output, Usage.Of(run.PromptTokens, run.CompletionTokens)) : null);
     }
 
     /// <summary>Writes choice <paramref name="i"/>'s tokens [from, to): reasoning, then content or tool-call arguments.</summary>

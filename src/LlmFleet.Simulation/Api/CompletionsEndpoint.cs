@@ -122,59 +122,10 @@ internal static class CompletionsEndpoint
         http.Response.Headers.CacheControl = "no-cache";
         var output = http.Response.BodyWriter;
         var writer = new CompletionChunkWriter(id, created, twin.Profile.ServedModelName);
-        var n = run.Scripts.Length;
-        var written = new int[n];
-        var done = new bool[n];
-        var sent = 0;
-        var remaining = n;
         await http.Response.StartAsync(http.RequestAborted);
-        while (remaining > 0)
-        {
-            await run.Signal.WaitAsync();
-            var dropAfter = twin.Faults.Current.DropStreamAfterTokens;
-            for (var i = 0; i < n; i++)
-            {
-                if (done[i])
-                {
-                    continue;
-                }
-                var finished = run.Requests[i].IsFinished;
-                var generated = run.Requests[i].GeneratedTokens;
-                if (dropAfter is { } cap && generated - written[i] > cap - sent)
-                {
-                    generated = written[i] + Math.Max(0, cap - sent); // the fault cuts exactly after its token count
-                    finished = false;
-                }
-                if (generated == written[i] && !finished)
-                {
-                    continue;
-                }
-                writer.WriteText(output, i, run.Scripts[i].Bytes(written[i], generated),
-                    finished ? run.FinishReason(i) : null, finished ? run.Scripts[i].StopReason : null);
-                sent += generated - written[i];
-                written[i] = generated;
-                if (finished)
-                {
-                    done[i] = true;
-                    remaining--;
-                }
-            }
-            if (dropAfter is { } limit && sent >= limit)
-            {
-                await DropStreamFault.CutAsync(http, output, run);
-                return;
-            }
-            var flush = await output.FlushAsync(http.RequestAborted);
-            if (flush.IsCanceled || flush.IsCompleted)
-            {
-                return;
-            }
-        }
-        if (streamOptions?.IncludeUsage == true)
-        {
-            writer.WriteUsage(output, Usage.Of(run.PromptTokens, run.CompletionTokens));
-        }
-        SseFraming.WriteDone(output);
-        await output.FlushAsync(http.RequestAborted);
+        await TokenRelay.RelayAsync(http, twin, run, output,
+            (i, from, to, finished) => writer.WriteText(output, i, run.Scripts[i].Bytes(from, to),
+                finished ? run.FinishReason(i) : null, finished ? run.Scripts[i].StopReason : null),
+            streamOptions?.IncludeUsage == true ? () => writer.WriteUsage(output, Usage.Of(run.PromptTokens, run.CompletionTokens)) : null);
     }
 }
