@@ -1,5 +1,4 @@
 using System.Text.Json.Serialization;
-using k8s;
 using k8s.Models;
 
 namespace LlmFleet.Operations.Deploy.Kubernetes;
@@ -9,22 +8,15 @@ namespace LlmFleet.Operations.Deploy.Kubernetes;
 /// each replica is a group of <see cref="LeaderWorkerTemplate.Size"/> pods, one leader and size − 1 workers, created,
 /// scaled and restarted together.
 /// </summary>
-public sealed record LeaderWorkerSet : IKubernetesObject<V1ObjectMeta>
+public sealed record LeaderWorkerSet : CustomResource<LeaderWorkerSetSpec>
 {
     public const string KubeApiVersion = "leaderworkerset.x-k8s.io/v1";
     public const string KubeKind = "LeaderWorkerSet";
 
-    [JsonPropertyName("apiVersion")]
-    public string ApiVersion { get; set; } = KubeApiVersion;
-
-    [JsonPropertyName("kind")]
-    public string Kind { get; set; } = KubeKind;
-
-    [JsonPropertyName("metadata")]
-    public V1ObjectMeta Metadata { get; set; } = new();
-
-    [JsonPropertyName("spec")]
-    public LeaderWorkerSetSpec Spec { get; set; } = new();
+    public LeaderWorkerSet()
+        : base(KubeApiVersion, KubeKind)
+    {
+    }
 }
 
 public sealed record LeaderWorkerSetSpec

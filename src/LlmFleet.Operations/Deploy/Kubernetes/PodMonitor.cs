@@ -1,27 +1,19 @@
 using System.Text.Json.Serialization;
-using k8s;
 using k8s.Models;
 
 namespace LlmFleet.Operations.Deploy.Kubernetes;
 
 /// <summary>The Prometheus Operator's PodMonitor (monitoring.coreos.com/v1), only the fields we set: scrape the
 /// selected pods' named port.</summary>
-public sealed record PodMonitor : IKubernetesObject<V1ObjectMeta>
+public sealed record PodMonitor : CustomResource<PodMonitorSpec>
 {
     public const string KubeApiVersion = "monitoring.coreos.com/v1";
     public const string KubeKind = "PodMonitor";
 
-    [JsonPropertyName("apiVersion")]
-    public string ApiVersion { get; set; } = KubeApiVersion;
-
-    [JsonPropertyName("kind")]
-    public string Kind { get; set; } = KubeKind;
-
-    [JsonPropertyName("metadata")]
-    public V1ObjectMeta Metadata { get; set; } = new();
-
-    [JsonPropertyName("spec")]
-    public PodMonitorSpec Spec { get; set; } = new();
+    public PodMonitor()
+        : base(KubeApiVersion, KubeKind)
+    {
+    }
 }
 
 public sealed record PodMonitorSpec

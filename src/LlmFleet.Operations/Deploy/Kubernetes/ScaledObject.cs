@@ -1,26 +1,17 @@
 using System.Text.Json.Serialization;
-using k8s;
-using k8s.Models;
 
 namespace LlmFleet.Operations.Deploy.Kubernetes;
 
 /// <summary>KEDA's ScaledObject (keda.sh/v1alpha1), only the fields we set: scale a workload on a Prometheus query.</summary>
-public sealed record ScaledObject : IKubernetesObject<V1ObjectMeta>
+public sealed record ScaledObject : CustomResource<ScaledObjectSpec>
 {
     public const string KubeApiVersion = "keda.sh/v1alpha1";
     public const string KubeKind = "ScaledObject";
 
-    [JsonPropertyName("apiVersion")]
-    public string ApiVersion { get; set; } = KubeApiVersion;
-
-    [JsonPropertyName("kind")]
-    public string Kind { get; set; } = KubeKind;
-
-    [JsonPropertyName("metadata")]
-    public V1ObjectMeta Metadata { get; set; } = new();
-
-    [JsonPropertyName("spec")]
-    public ScaledObjectSpec Spec { get; set; } = new();
+    public ScaledObject()
+        : base(KubeApiVersion, KubeKind)
+    {
+    }
 }
 
 public sealed record ScaledObjectSpec
