@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
+using LlmFleet.Simulation.Hosting;
 using LlmFleet.Vllm.Errors;
 using LlmFleet.Vllm.OpenAi;
 using Microsoft.AspNetCore.Http;
@@ -35,5 +36,19 @@ internal static class ApiIo
             await WriteErrorAsync(http, VllmErrors.Create(400, $"Invalid request body: {e.Message}"));
         }
         return null;
+    }
+
+    /// <summary>Reads the body and checks that it names the model this twin serves (vLLM's 404 otherwise); null when an
+    /// error has been written.</summary>
+    public static async Task<T?> ReadForModelAsync<T>(HttpContext http, TwinContext twin, JsonTypeInfo<T> type, Func<T, string?> model)
+        where T : class
+    {
+        var request = await ReadAsync(http, type);
+        if (request is not null && !twin.Serves(model(request)))
+        {
+            await WriteErrorAsync(http, VllmErrors.ModelNotFound(model(request)!));
+            return null;
+        }
+        return request;
     }
 }

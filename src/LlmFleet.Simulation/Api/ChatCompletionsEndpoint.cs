@@ -13,14 +13,9 @@ internal static class ChatCompletionsEndpoint
 {
     public static async Task HandleAsync(HttpContext http, TwinContext twin)
     {
-        var request = await ApiIo.ReadAsync(http, VllmJson.ChatCompletionRequest);
+        var request = await ApiIo.ReadForModelAsync(http, twin, VllmJson.ChatCompletionRequest, r => r.Model);
         if (request is null)
         {
-            return;
-        }
-        if (!twin.Serves(request.Model))
-        {
-            await ApiIo.WriteErrorAsync(http, VllmErrors.ModelNotFound(request.Model!));
             return;
         }
         if (request.Messages.Count == 0)

@@ -13,14 +13,9 @@ internal static class CompletionsEndpoint
 {
     public static async Task HandleAsync(HttpContext http, TwinContext twin)
     {
-        var request = await ApiIo.ReadAsync(http, VllmJson.CompletionRequest);
+        var request = await ApiIo.ReadForModelAsync(http, twin, VllmJson.CompletionRequest, r => r.Model);
         if (request is null)
         {
-            return;
-        }
-        if (!twin.Serves(request.Model))
-        {
-            await ApiIo.WriteErrorAsync(http, VllmErrors.ModelNotFound(request.Model!));
             return;
         }
         if (PromptChecks.CheckN(request.N) is { } nError)

@@ -17,14 +17,9 @@ internal static class EmbeddingsEndpoint
 {
     public static async Task HandleAsync(HttpContext http, TwinContext twin)
     {
-        var request = await ApiIo.ReadAsync(http, VllmJson.EmbeddingRequest);
+        var request = await ApiIo.ReadForModelAsync(http, twin, VllmJson.EmbeddingRequest, r => r.Model);
         if (request is null)
         {
-            return;
-        }
-        if (!twin.Serves(request.Model))
-        {
-            await ApiIo.WriteErrorAsync(http, VllmErrors.ModelNotFound(request.Model!));
             return;
         }
         var inputs = Inputs(twin, request.Input);

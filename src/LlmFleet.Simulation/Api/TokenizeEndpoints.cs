@@ -11,14 +11,9 @@ internal static class TokenizeEndpoints
 {
     public static async Task TokenizeAsync(HttpContext http, TwinContext twin)
     {
-        var request = await ApiIo.ReadAsync(http, VllmJson.TokenizeRequest);
+        var request = await ApiIo.ReadForModelAsync(http, twin, VllmJson.TokenizeRequest, r => r.Model);
         if (request is null)
         {
-            return;
-        }
-        if (!twin.Serves(request.Model))
-        {
-            await ApiIo.WriteErrorAsync(http, VllmErrors.ModelNotFound(request.Model!));
             return;
         }
         string text;
@@ -47,14 +42,9 @@ internal static class TokenizeEndpoints
 
     public static async Task DetokenizeAsync(HttpContext http, TwinContext twin)
     {
-        var request = await ApiIo.ReadAsync(http, VllmJson.DetokenizeRequest);
+        var request = await ApiIo.ReadForModelAsync(http, twin, VllmJson.DetokenizeRequest, r => r.Model);
         if (request is null)
         {
-            return;
-        }
-        if (!twin.Serves(request.Model))
-        {
-            await ApiIo.WriteErrorAsync(http, VllmErrors.ModelNotFound(request.Model!));
             return;
         }
         string text;
