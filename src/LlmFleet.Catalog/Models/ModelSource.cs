@@ -33,7 +33,9 @@ public sealed record ModelSource(string Id, ModelArchitecture Architecture, Cata
         {
             throw new CatalogException($"folder '{idOrPath}' holds no config.json");
         }
-        return catalog.Get(idOrPath) is var e2 ? new ModelSource(e2.Id, e2.Architecture, e2) : throw new InvalidOperationException();
+        // Neither a built-in id nor a file: Get throws the error that lists the known ids.
+        var known = catalog.Get(idOrPath);
+        return new ModelSource(known.Id, known.Architecture, known);
     }
 
     private static T WithFile<T>(string path, Func<T> parse)

@@ -43,8 +43,15 @@ public static class TensorClassNames
         _ => throw new ArgumentOutOfRangeException(nameof(c), c, null),
     };
 
-    public static TensorClass Parse(string name) =>
-        Enum.GetValues<TensorClass>().FirstOrDefault(c => c.ToName() == name, (TensorClass)(-1)) is var c && Enum.IsDefined(c)
-            ? c
-            : throw new CatalogException($"unknown tensor class '{name}' (expected one of: {string.Join(", ", Enum.GetValues<TensorClass>().Select(x => x.ToName()))})");
+    public static TensorClass Parse(string name)
+    {
+        foreach (var c in Enum.GetValues<TensorClass>())
+        {
+            if (c.ToName() == name)
+            {
+                return c;
+            }
+        }
+        throw new CatalogException($"unknown tensor class '{name}' (expected one of: {string.Join(", ", Enum.GetValues<TensorClass>().Select(x => x.ToName()))})");
+    }
 }

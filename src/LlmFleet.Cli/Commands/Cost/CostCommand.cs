@@ -183,7 +183,7 @@ internal sealed class CostCommand(CliConsole console) : Command<CostCommand.Sett
         var a = book.Defaults(modelId, gpu);
         if (s.Api is { } api)
         {
-            a = a with { Api = ApiOrUsage(book, api) };
+            a = a with { Api = ApiPriceOrUsageError(book, api) };
         }
         if (prices is not null)
         {
@@ -203,7 +203,7 @@ internal sealed class CostCommand(CliConsole console) : Command<CostCommand.Sett
         };
     }
 
-    private static ApiPrice ApiOrUsage(PriceBook book, string id)
+    private static ApiPrice ApiPriceOrUsageError(PriceBook book, string id)
     {
         try
         {
