@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Net;
 using System.Security.Cryptography;
 using System.Text;
+using System.Threading.Channels;
 using LlmFleet.Operations.Verify;
 using Microsoft.Win32.SafeHandles;
 
@@ -10,15 +11,21 @@ namespace LlmFleet.Operations.Download;
 
 /// <summary>
 /// Downloads one file into its partial path as ranged requests of <see cref="DownloadOptions.ChunkBytes"/>, several at
-/// once, handed out in file order so that they complete nearly in order; the SHA-256 follows the contiguous written
-/// prefix, reading it back from the page cache, so hashing overlaps the transfer. The prefix length is saved beside
-/// the partial file after each chunk: a killed process, dropped connection or restart days later resumes from there.
+/// once, handed out in file order so that they complete nearly in order. Each connection hands the buffers it wrote to
+/// a <see cref="PrefixHasher"/>, which hashes the contiguous written prefix while the transfer goes on (from memory
+/// when in order, read back from the page cache otherwise). The prefix length is saved beside the partial file at each
+/// chunk boundary: a killed process, dropped connection or restart days later resumes from there.
 /// The caller moves the file into place only when this returns (hash matched).
 /// </summary>
 internal sealed class ChunkedDownload(HubClient client, HubRepo repo, HubFile file, string partialPath, DownloadOptions options,
     SemaphoreSlim connections, DownloadProgress progress, FileProgress fileProgress)
 {
-    private const int CopyBufferBytes = 1 << 20;
+    /// <summary>Bytes gathered from the socket before one write; large writes keep system calls few.</summary>
+    private const int BlockBytes = 1 << 20;
+
+    /// <summary>Written blocks waiting for the hasher; when it falls behind, the connections wait (bounded memory).</summary>
+    private const int BlocksInFlight = 16;
+
     private readonly string _statePath = partialPath + ".json";
 
     /// <exception cref="DownloadException">Retries exhausted, or the content does not hash to what the hub lists.</exception>
@@ -36,16 +43,15 @@ internal sealed class ChunkedDownload(HubClient client, HubRepo repo, HubFile fi
         {
             hash.AppendData(Encoding.ASCII.GetBytes(string.Create(CultureInfo.InvariantCulture, $"blob {file.SizeBytes}\0")));
         }
-        HashRange(handle, hash, 0, start);
+        PrefixHasher.HashFileRange(handle, hash, 0, start);
         progress.Add(start);
         fileProgress.Add(start);
 
         var chunk = (long)options.ChunkBytes;
         var count = (int)((file.SizeBytes - start + chunk - 1) / chunk);
-        var written = Enumerable.Range(0, count).Select(_ => new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).ToArray();
+        var blocks = Channel.CreateBounded<WrittenBlock>(new BoundedChannelOptions(BlocksInFlight) { SingleReader = true });
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var next = -1;
-        Exception? firstError = null;
         var workers = Enumerable.Range(0, Math.Max(1, Math.Min(options.Connections, count))).Select(_ => Task.Run(async () =>
         {
             int i;
@@ -54,38 +60,35 @@ internal sealed class ChunkedDownload(HubClient client, HubRepo repo, HubFile fi
                 var from = start + (i * chunk);
                 try
                 {
-                    await FetchAsync(handle, from, Math.Min(file.SizeBytes, from + chunk), stop.Token);
-                    written[i].SetResult();
+                    await FetchAsync(handle, i, from, Math.Min(file.SizeBytes, from + chunk), blocks.Writer, stop.Token);
                 }
-                catch (Exception e)
+                catch
                 {
-                    // The first failure fails every chunk not yet written, so the hashing loop stops on it.
-                    Interlocked.CompareExchange(ref firstError, e, null);
-                    foreach (var pending in written)
-                    {
-                        pending.TrySetException(firstError);
-                    }
-                    await stop.CancelAsync();
-                    return;
+                    await stop.CancelAsync(); // the first failure ends the other connections and the hasher
+                    throw;
                 }
             }
         }, CancellationToken.None)).ToList();
+        var fetching = Task.WhenAll(workers).ContinueWith(t => blocks.Writer.TryComplete(), TaskScheduler.Default);
 
+        var hasher = new PrefixHasher(handle, hash, start, file.SizeBytes, chunk);
         try
         {
-            for (var i = 0; i < count; i++)
-            {
-                await written[i].Task.WaitAsync(cancellationToken);
-                var from = start + (i * chunk);
-                var to = Math.Min(file.SizeBytes, from + chunk);
-                HashRange(handle, hash, from, to);
-                SaveResumePoint(to);
-            }
+            await hasher.RunAsync(blocks.Reader, SaveResumePoint, stop.Token);
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            // A connection failed and cancelled the hasher: its error, thrown below, is the one to report.
         }
         finally
         {
             await stop.CancelAsync();
-            await Task.WhenAll(workers);
+            await fetching;
+        }
+        await Task.WhenAll(workers); // rethrows the first connection's failure
+        if (hasher.Hashed != file.SizeBytes)
+        {
+            throw new DownloadException($"{file.Path}: the transfer ended after {hasher.Hashed} of {file.SizeBytes} bytes");
         }
 
         var digest = Convert.ToHexStringLower(hash.GetCurrentHash());
@@ -125,96 +128,82 @@ internal sealed class ChunkedDownload(HubClient client, HubRepo repo, HubFile fi
     private void SaveResumePoint(long prefixBytes) =>
         File.WriteAllText(_statePath, string.Create(CultureInfo.InvariantCulture, $"{file.Digest.Hex} {file.SizeBytes} {prefixBytes}"));
 
-    private static void HashRange(SafeFileHandle handle, IncrementalHash hash, long from, long to)
+    /// <summary>
+    /// One chunk [from, to), retried with backoff; each full block is written, counted and handed to the hasher. Bytes
+    /// counted for progress are taken back when a try fails; the next try writes the chunk again from its start.
+    /// </summary>
+    private async Task FetchAsync(SafeFileHandle handle, int chunk, long from, long to, ChannelWriter<WrittenBlock> blocks, CancellationToken cancellationToken)
     {
-        var buffer = ArrayPool<byte>.Shared.Rent(FileHasher.ChunkBytes);
-        try
+        for (var attempt = 1; ; attempt++)
         {
-            while (from < to)
+            long got = 0;
+            TimeSpan? retryAfter = null;
+            string failure;
+            await connections.WaitAsync(cancellationToken);
+            var buffer = ArrayPool<byte>.Shared.Rent(BlockBytes);
+            try
             {
-                var read = RandomAccess.Read(handle, buffer.AsSpan(0, (int)Math.Min(buffer.Length, to - from)), from);
-                if (read == 0)
+                using var response = await client.GetRangeAsync(repo.RepoId, repo.Commit, file.Path, from, to - 1, cancellationToken);
+                if (response.StatusCode == HttpStatusCode.PartialContent
+                    || (response.StatusCode == HttpStatusCode.OK && from == 0 && to == file.SizeBytes))
                 {
-                    throw new IOException("partial file shorter than expected");
+                    await using var body = await response.Content.ReadAsStreamAsync(cancellationToken);
+                    var filled = 0;
+                    var ended = false;
+                    while (got < to - from && !ended)
+                    {
+                        var want = (int)Math.Min(BlockBytes, to - from - got);
+                        var n = await body.ReadAsync(buffer.AsMemory(filled, want - filled), cancellationToken);
+                        ended = n == 0;
+                        filled += n;
+                        if (filled == want || (ended && filled > 0))
+                        {
+                            RandomAccess.Write(handle, buffer.AsSpan(0, filled), from + got);
+                            await blocks.WriteAsync(new WrittenBlock(chunk, from + got, buffer, filled), cancellationToken);
+                            buffer = ArrayPool<byte>.Shared.Rent(BlockBytes); // the hasher returns the one handed over
+                            got += filled;
+                            progress.Add(filled);
+                            fileProgress.Add(filled);
+                            filled = 0;
+                        }
+                    }
+                    if (got == to - from)
+                    {
+                        return;
+                    }
+                    failure = $"connection closed after {got} of {to - from} bytes";
                 }
-                hash.AppendData(buffer.AsSpan(0, read));
-                from += read;
+                else if (response.StatusCode == HttpStatusCode.OK)
+                {
+                    throw new DownloadException($"{file.Path}: the server ignores byte ranges (HTTP 200 to a Range request)");
+                }
+                else if (RetryPolicy.IsRetryable(response.StatusCode))
+                {
+                    retryAfter = client.Retry.RetryAfter(response);
+                    failure = $"HTTP {(int)response.StatusCode}";
+                }
+                else
+                {
+                    throw new DownloadException($"{file.Path}: HTTP {(int)response.StatusCode} {response.ReasonPhrase} for bytes {from}-{to - 1}");
+                }
             }
-        }
-        finally
-        {
-            ArrayPool<byte>.Shared.Return(buffer);
-        }
-    }
-
-    /// <summary>One chunk [from, to), retried with backoff; bytes counted for progress are taken back when a try fails.</summary>
-    private async Task FetchAsync(SafeFileHandle handle, long from, long to, CancellationToken cancellationToken)
-    {
-        var buffer = ArrayPool<byte>.Shared.Rent(CopyBufferBytes);
-        try
-        {
-            for (var attempt = 1; ; attempt++)
+            catch (Exception e) when (e is HttpRequestException or IOException
+                || (e is TaskCanceledException && !cancellationToken.IsCancellationRequested))
             {
-                long got = 0;
-                TimeSpan? retryAfter = null;
-                string failure;
-                await connections.WaitAsync(cancellationToken);
-                try
-                {
-                    using var response = await client.GetRangeAsync(repo.RepoId, repo.Commit, file.Path, from, to - 1, cancellationToken);
-                    if (response.StatusCode == HttpStatusCode.PartialContent
-                        || (response.StatusCode == HttpStatusCode.OK && from == 0 && to == file.SizeBytes))
-                    {
-                        await using var body = await response.Content.ReadAsStreamAsync(cancellationToken);
-                        int n;
-                        while (got < to - from && (n = await body.ReadAsync(buffer.AsMemory(0, (int)Math.Min(buffer.Length, to - from - got)), cancellationToken)) > 0)
-                        {
-                            RandomAccess.Write(handle, buffer.AsSpan(0, n), from + got);
-                            got += n;
-                            progress.Add(n);
-                            fileProgress.Add(n);
-                        }
-                        if (got == to - from)
-                        {
-                            return;
-                        }
-                        failure = $"connection closed after {got} of {to - from} bytes";
-                    }
-                    else if (response.StatusCode == HttpStatusCode.OK)
-                    {
-                        throw new DownloadException($"{file.Path}: the server ignores byte ranges (HTTP 200 to a Range request)");
-                    }
-                    else if (RetryPolicy.IsRetryable(response.StatusCode))
-                    {
-                        retryAfter = client.Retry.RetryAfter(response);
-                        failure = $"HTTP {(int)response.StatusCode}";
-                    }
-                    else
-                    {
-                        throw new DownloadException($"{file.Path}: HTTP {(int)response.StatusCode} {response.ReasonPhrase} for bytes {from}-{to - 1}");
-                    }
-                }
-                catch (Exception e) when (e is HttpRequestException or IOException
-                    || (e is TaskCanceledException && !cancellationToken.IsCancellationRequested))
-                {
-                    failure = e.Message;
-                }
-                finally
-                {
-                    connections.Release();
-                }
-                progress.Add(-got);
-                fileProgress.Add(-got);
-                if (attempt >= client.Retry.MaxAttempts)
-                {
-                    throw new DownloadException($"{file.Path}: giving up on bytes {from}-{to - 1} after {attempt} attempts ({failure})");
-                }
-                await client.Retry.WaitAsync(attempt, retryAfter, cancellationToken);
+                failure = e.Message;
             }
-        }
-        finally
-        {
-            ArrayPool<byte>.Shared.Return(buffer);
+            finally
+            {
+                ArrayPool<byte>.Shared.Return(buffer);
+                connections.Release();
+            }
+            progress.Add(-got);
+            fileProgress.Add(-got);
+            if (attempt >= client.Retry.MaxAttempts)
+            {
+                throw new DownloadException($"{file.Path}: giving up on bytes {from}-{to - 1} after {attempt} attempts ({failure})");
+            }
+            await client.Retry.WaitAsync(attempt, retryAfter, cancellationToken);
         }
     }
 }

@@ -47,6 +47,9 @@ internal sealed class FakeHub : IAsyncDisposable
     /// <summary>This path is always served with one byte flipped.</summary>
     public string? CorruptPath { get; set; }
 
+    /// <summary>The listing gives these sizes instead of the real ones (a file larger than any disk).</summary>
+    public Dictionary<string, long> ListedSizes { get; } = new(StringComparer.Ordinal);
+
     /// <summary>When set, the API refuses requests without this bearer token.</summary>
     public string? RequiredToken { get; set; }
 
@@ -90,10 +93,11 @@ internal sealed class FakeHub : IAsyncDisposable
         var siblings = new JsonArray();
         foreach (var (path, data) in Files)
         {
-            var entry = new JsonObject { ["rfilename"] = path, ["size"] = data.Length, ["blobId"] = GitBlobId(data) };
+            var size = ListedSizes.TryGetValue(path, out var listed) ? listed : data.Length;
+            var entry = new JsonObject { ["rfilename"] = path, ["size"] = size, ["blobId"] = GitBlobId(data) };
             if (IsLfs(path))
             {
-                entry["lfs"] = new JsonObject { ["sha256"] = Sha256(data), ["size"] = data.Length, ["pointerSize"] = 134 };
+                entry["lfs"] = new JsonObject { ["sha256"] = Sha256(data), ["size"] = size, ["pointerSize"] = 134 };
             }
             siblings.Add(entry);
         }

@@ -173,6 +173,18 @@ public sealed class ModelDownloaderTests
     }
 
     [Fact]
+    public async Task RunAsync_MoreThanTheDiskHolds_RefusesBeforeFetchingAnything()
+    {
+        await using var hub = await FakeHub.StartAsync(Model());
+        hub.ListedSizes["model-00001-of-00002.safetensors"] = 1L << 60; // an exabyte: no test machine has it free
+        var dir = TestPaths.NewTempDirectory();
+        var e = await Assert.ThrowsAsync<DownloadException>(() => Downloader(hub).RunAsync(Options(hub, dir: dir), cancellationToken: Ct));
+        Assert.Matches(@"^5 files need [\d,.]+ GB but only [\d,.]+ GB are free at ", e.Message);
+        Assert.DoesNotContain(hub.Requests, r => r.Path.Contains("/resolve/", StringComparison.Ordinal));
+        Assert.Empty(Directory.EnumerateFileSystemEntries(dir));
+    }
+
+    [Fact]
     public async Task RunAsync_Token_SentToEndpointOnly()
     {
         await using var hub = await FakeHub.StartAsync(Model());

@@ -1,0 +1,114 @@
+using System.Buffers;
+using System.Security.Cryptography;
+using System.Threading.Channels;
+using Microsoft.Win32.SafeHandles;
+
+namespace LlmFleet.Operations.Download;
+
+/// <summary>A buffer a transfer task has written to the partial file at <see cref="Offset"/>; handed over to the hasher,
+/// which returns <see cref="Buffer"/> to the shared pool.</summary>
+internal readonly record struct WrittenBlock(int Chunk, long Offset, byte[] Buffer, int Length);
+
+/// <summary>
+/// Hashes a partial file's contiguous written prefix while the transfer tasks go on writing. A block that continues the
+/// prefix is hashed straight from the buffer it arrived in, so a download that completes in order never reads its
+/// file back; a block written further ahead (another connection's chunk) only moves that chunk's written mark, and is
+/// read back from the page cache once the prefix reaches it. Runs on one task; SHA-256 is sequential by nature.
+/// </summary>
+internal sealed class PrefixHasher(SafeFileHandle handle, IncrementalHash hash, long start, long size, long chunkBytes)
+{
+    private readonly long _start = start;
+    private readonly long[] _writtenEnd = InitialMarks(start, size, chunkBytes);
+
+    /// <summary>Bytes of the file hashed so far: everything before this offset has been written and hashed.</summary>
+    public long Hashed { get; private set; } = start;
+
+    /// <summary>Consumes blocks until the whole file is hashed or the writers complete the channel.</summary>
+    /// <param name="prefixSaved">Called each time the prefix passes a chunk boundary, with the new prefix length.</param>
+    public async Task RunAsync(ChannelReader<WrittenBlock> blocks, Action<long> prefixSaved, CancellationToken cancellationToken)
+    {
+        var savedChunk = ChunkOf(Hashed);
+        while (Hashed < size && await blocks.WaitToReadAsync(cancellationToken))
+        {
+            while (blocks.TryRead(out var block))
+            {
+                Take(block);
+            }
+            CatchUp();
+            if (Hashed == size || ChunkOf(Hashed) != savedChunk)
+            {
+                savedChunk = ChunkOf(Hashed);
+                prefixSaved(Hashed);
+            }
+        }
+    }
+
+    private void Take(WrittenBlock block)
+    {
+        try
+        {
+            var end = block.Offset + block.Length;
+            _writtenEnd[block.Chunk] = Math.Max(_writtenEnd[block.Chunk], end);
+            // A retried chunk is written again from its start: bytes before the prefix end were hashed already.
+            if (block.Offset <= Hashed && Hashed < end)
+            {
+                hash.AppendData(block.Buffer.AsSpan((int)(Hashed - block.Offset), (int)(end - Hashed)));
+                Hashed = end;
+            }
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(block.Buffer);
+        }
+    }
+
+    /// <summary>Reads back and hashes what other connections wrote beyond the prefix, chunk by chunk.</summary>
+    private void CatchUp()
+    {
+        while (Hashed < size)
+        {
+            var end = _writtenEnd[ChunkOf(Hashed)];
+            if (end <= Hashed)
+            {
+                return;
+            }
+            HashFileRange(handle, hash, Hashed, end);
+            Hashed = end;
+        }
+    }
+
+    private int ChunkOf(long offset) => (int)((Math.Min(offset, size - 1) - _start) / chunkBytes);
+
+    private static long[] InitialMarks(long start, long size, long chunkBytes)
+    {
+        var marks = new long[(int)((size - start + chunkBytes - 1) / chunkBytes)];
+        for (var i = 0; i < marks.Length; i++)
+        {
+            marks[i] = start + (i * chunkBytes);
+        }
+        return marks;
+    }
+
+    /// <summary>Hashes bytes [from, to) of the file as they are on disk (or in the page cache).</summary>
+    public static void HashFileRange(SafeFileHandle handle, IncrementalHash hash, long from, long to)
+    {
+        var buffer = ArrayPool<byte>.Shared.Rent(1 << 20);
+        try
+        {
+            while (from < to)
+            {
+                var read = RandomAccess.Read(handle, buffer.AsSpan(0, (int)Math.Min(buffer.Length, to - from)), from);
+                if (read == 0)
+                {
+                    throw new IOException("partial file shorter than expected");
+                }
+                hash.AppendData(buffer.AsSpan(0, read));
+                from += read;
+            }
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+}

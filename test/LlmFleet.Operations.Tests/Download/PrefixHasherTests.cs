@@ -1,0 +1,48 @@
+using System.Buffers;
+using System.Security.Cryptography;
+using System.Threading.Channels;
+using LlmFleet.Operations.Download;
+
+namespace LlmFleet.Operations.Tests.Download;
+
+/// <summary>The hash of a file written by several connections out of order, with a retried chunk, is the file's hash.</summary>
+public sealed class PrefixHasherTests
+{
+    private const int Chunk = 1000;
+
+    [Fact]
+    public async Task RunAsync_BlocksOutOfOrderAndRetried_HashesTheWholeFileOnceAndSavesEachChunkBoundary()
+    {
+        var data = new byte[(Chunk * 4) + 300];
+        new Random(7).NextBytes(data);
+        var path = Path.Combine(TestPaths.NewTempDirectory(), "model.safetensors.incomplete");
+        await File.WriteAllBytesAsync(path, data, TestContext.Current.CancellationToken); // as the connections left it
+        using var handle = File.OpenHandle(path);
+        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        var hasher = new PrefixHasher(handle, hash, start: 0, size: data.Length, chunkBytes: Chunk);
+
+        // (chunk, from, to): chunk 2 arrives first (read back later), chunk 0 is cut and retried from its start,
+        // chunk 4 (the short tail) precedes chunk 3.
+        (int Chunk, int From, int To)[] order =
+        [
+            (2, 2000, 2600), (0, 0, 400), (2, 2600, 3000), (0, 0, 700), (0, 700, 1000),
+            (1, 1000, 1999), (4, 4000, 4300), (1, 1999, 2000), (3, 3000, 4000),
+        ];
+        var blocks = Channel.CreateUnbounded<WrittenBlock>();
+        foreach (var (chunk, from, to) in order)
+        {
+            var buffer = ArrayPool<byte>.Shared.Rent(to - from);
+            data.AsSpan(from, to - from).CopyTo(buffer);
+            blocks.Writer.TryWrite(new WrittenBlock(chunk, from, buffer, to - from));
+        }
+        blocks.Writer.Complete();
+        var saved = new List<long>();
+        await hasher.RunAsync(blocks.Reader, saved.Add, TestContext.Current.CancellationToken);
+
+        Assert.Equal(data.Length, hasher.Hashed);
+        Assert.Equal(SHA256.HashData(data), hash.GetCurrentHash());
+        // Saved only at chunk boundaries (how many depends on how the blocks were batched), last at the end.
+        Assert.All(saved, s => Assert.True(s % Chunk == 0 || s == data.Length, $"saved mid-chunk at {s}"));
+        Assert.Equal(data.Length, saved[^1]);
+    }
+}
