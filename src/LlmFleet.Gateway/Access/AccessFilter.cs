@@ -34,6 +34,9 @@ internal sealed class AccessFilter(AccessConfig config, KeyCache? keys, IRateLim
             {
                 return await RefuseAsync(context, refusal.Status, refusal.Reason, refusal.Message, refusal.Param);
             }
+            // The key is the gateway's secret: it must not travel on to the backends (nor into their logs).
+            context.Request.Headers.Authorization = default;
+            context.Request.Headers.Remove("x-api-key");
             if (key!.HasLimits)
             {
                 if (key.CountsTokens || request.Stream)

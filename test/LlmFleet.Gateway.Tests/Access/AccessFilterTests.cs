@@ -1,7 +1,11 @@
 using System.Net;
 using System.Text.Json;
 using LlmFleet.Gateway.Access.Keys;
+using LlmFleet.Gateway.Configuration;
 using LlmFleet.Gateway.Tests.Functional;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.Extensions.Logging;
 
 namespace LlmFleet.Gateway.Tests.Access;
 
@@ -48,6 +52,39 @@ public sealed class AccessFilterTests
         await using var fleet = await AccessFleet.StartAsync(store: store, access: access);
         var (status, _, _) = await SendAsync(fleet, keys[0].Key);
         Assert.Equal(200, status);
+    }
+
+    [Fact]
+    public async Task Request_WithValidKey_ReachesTheBackendWithoutTheKey()
+    {
+        var heard = new System.Collections.Concurrent.ConcurrentQueue<string>();
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.WebHost.UseUrls("http://127.0.0.1:0");
+        builder.Logging.ClearProviders();
+        await using var backend = builder.Build();
+        backend.MapGet("/health", () => "ok");
+        backend.MapPost("/v1/chat/completions", (Microsoft.AspNetCore.Http.HttpContext http) =>
+        {
+            heard.Enqueue($"authorization={http.Request.Headers.Authorization}; x-api-key={http.Request.Headers["x-api-key"]}");
+            return Microsoft.AspNetCore.Http.Results.Text(
+                """{"id":"c","object":"chat.completion","created":1,"model":"m","choices":[],"usage":{"prompt_tokens":1,"completion_tokens":1,"total_tokens":2}}""",
+                "application/json");
+        });
+        await backend.StartAsync(Ct);
+        var (access, store) = AccessFleet.NewSetup();
+        var keys = await AccessFleet.CreateKeysAsync(store, access, new NewKeySpec { Name = "app" });
+        var backendUrl = new Uri(backend.Urls.First());
+        await using var fleet = await AccessFleet.StartAsync(store: store, access: access,
+            fleet: c => c with { Models = [c.Models[0] with { Backends = [new BackendConfig { Url = backendUrl }] }] });
+
+        using var request = new HttpRequestMessage(HttpMethod.Post, "v1/chat/completions") { Content = TestFleet.Json(TestFleet.ChatJson()) };
+        request.Headers.Add("x-api-key", keys[0].Key);
+        using var response = await fleet.Client.SendAsync(request, Ct);
+        var (status, _, _) = await SendAsync(fleet, keys[0].Key);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal(200, status);
+        Assert.Equal(["authorization=; x-api-key=", "authorization=; x-api-key="], heard);
     }
 
     [Fact]

@@ -1,3 +1,5 @@
+using System.Collections.Concurrent;
+using System.IO.Hashing;
 using System.Text.Json;
 using Microsoft.ML.Tokenizers;
 
@@ -8,7 +10,9 @@ namespace LlmFleet.Gateway.Access.Limits;
 /// <c>messages[].content</c>, <c>prompt</c> or <c>input</c>, with OpenAI's o200k tokenizer: GLM's own vocabulary is
 /// close in size, and the estimate is corrected by the backend's real usage when the response ends), reads
 /// <c>max_tokens</c>/<c>max_completion_tokens</c>/<c>max_output_tokens</c>, and sees whether the client asked for
-/// <c>stream_options.include_usage</c>.
+/// <c>stream_options.include_usage</c>. Chat clients resend the system prompt and every earlier turn with each request,
+/// so the count of each string is remembered by a 64-bit hash of its bytes: a conversation's next turn costs the
+/// tokenizer only its new text.
 /// </summary>
 public static class TokenEstimator
 {
@@ -17,6 +21,10 @@ public static class TokenEstimator
 
     private static readonly Lazy<Tokenizer> Tokenizer = new(() => TiktokenTokenizer.CreateForEncoding("o200k_base"));
     private static readonly JsonReaderOptions Options = new() { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true };
+
+    /// <summary>Strings counted recently; emptied when full (a bound on memory, not an eviction policy worth more).</summary>
+    private static readonly ConcurrentDictionary<ulong, int> Counted = new();
+    private const int MaxCounted = 16_384;
 
     /// <summary>Loads the tokenizer's vocabulary now rather than on the first request.</summary>
     public static void Warm() => _ = Tokenizer.Value;
@@ -91,7 +99,7 @@ public static class TokenEstimator
         long total = 0;
         if (reader.TokenType == JsonTokenType.String)
         {
-            return Tokenizer.Value.CountTokens(reader.GetString()!);
+            return CountString(ref reader);
         }
         if (reader.TokenType is not (JsonTokenType.StartArray or JsonTokenType.StartObject))
         {
@@ -102,7 +110,7 @@ public static class TokenEstimator
         {
             if (reader.TokenType == JsonTokenType.String)
             {
-                total += Tokenizer.Value.CountTokens(reader.GetString()!);
+                total += CountString(ref reader);
             }
             else if (reader.TokenType == JsonTokenType.Number)
             {
@@ -111,5 +119,22 @@ public static class TokenEstimator
             }
         }
         return total;
+    }
+
+    private static int CountString(ref Utf8JsonReader reader)
+    {
+        // The raw (still escaped) bytes identify the string; a reader over one span never has a value sequence.
+        var key = XxHash3.HashToUInt64(reader.ValueSpan);
+        if (Counted.TryGetValue(key, out var count))
+        {
+            return count;
+        }
+        count = Tokenizer.Value.CountTokens(reader.GetString()!);
+        if (Counted.Count >= MaxCounted)
+        {
+            Counted.Clear();
+        }
+        Counted[key] = count;
+        return count;
     }
 }
