@@ -34,6 +34,10 @@ public static class GatewayHost
         });
         builder.Logging.SetMinimumLevel(options.MinimumLogLevel);
         builder.Logging.AddFilter("Microsoft", LogLevel.Warning);
+        // At any enabled level, hosting starts an Activity and a log scope for every request (and the upstream
+        // HttpClient then starts a child Activity of its own), though these logs hold only request start/finish lines:
+        // off, they cost nothing. Unhandled errors are still logged, by Kestrel.
+        builder.Logging.AddFilter("Microsoft.AspNetCore.Hosting.Diagnostics", LogLevel.None);
         // YARP logs every failed attempt with a stack trace; the forwarder logs one line per failure itself.
         builder.Logging.AddFilter("Yarp", LogLevel.Error);
         builder.Logging.AddSimpleConsole(o => o.SingleLine = true);
