@@ -6,32 +6,13 @@
 # CPU time comes from /proc/<pid>/stat of each gateway process; runs alternate off/on and the medians are compared.
 # Afterwards the ledger must hold one row per request the `on` gateway answered.
 # Needs: wrk (Debian package). Usage: bench/access/access-overhead.sh [runs=3] [seconds=8] [connections=32]
-set -euo pipefail
-ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 RUNS=${1:-3}
 SECS=${2:-8}
 CONNS=${3:-32}
-export LLMFLEET_ARTIFACTS=${LLMFLEET_ARTIFACTS:-/tmp/art-bench-access}
-export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
-command -v wrk >/dev/null || { echo "needs: apt-get install -y wrk" >&2; exit 2; }
-WORK=$(mktemp -d /tmp/llmfleet-bench-access.XXXXXX)
-PIDS=()
-cleanup() { for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; }
-trap cleanup EXIT
-
-dotnet build "$ROOT/src/LlmFleet.Cli" -c Release -v q -nologo >/dev/null
-CLI=(dotnet "$LLMFLEET_ARTIFACTS/bin/LlmFleet.Cli/release/llmfleet.dll")
-
-wait_for() { for _ in $(seq 1 600); do grep -qE "$2" "$1" 2>/dev/null && return 0; sleep 0.1; done; echo "timed out: $2 in $1" >&2; cat "$1" >&2; return 1; }
-cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
-rss_mb() { awk '/VmRSS/ {printf "%.0f", $2 / 1024}' "/proc/$1/status"; }
-median() { sort -g | awk '{a[NR] = $1} END { print (NR % 2) ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2 }'; }
-
-"${CLI[@]}" up --twins 1 --speed 0 --urls http://127.0.0.1:18290 >"$WORK/twin.log" 2>&1 &
-PIDS+=($!)
-wait_for "$WORK/twin.log" 'curl '
-TWIN=$(grep '^Started' "$WORK/twin.log" | grep -oE 'http://127\.0\.0\.1:[0-9]+' | head -1)
-SERVED=$(curl -s "$TWIN/v1/models" | grep -oE '"id":"[^"]+"' | head -1 | cut -d'"' -f4)
+source "$(dirname "$0")/common.sh"
+build_cli
+start_twins 1 0 18290
+TWIN=${TWINS[0]}
 
 models="models:
   - name: glm-5.2
@@ -40,8 +21,7 @@ models="models:
         served_model: $SERVED"
 printf '%s\n' "$models" >"$WORK/fleet-off.yaml"
 printf 'store: sqlite:%s/fleet.db\nauth: keys\n%s\n' "$WORK" "$models" >"$WORK/fleet-on.yaml"
-KEY=$("${CLI[@]}" keys create --config "$WORK/fleet-on.yaml" --name bench --rpm 1000000000 --tpm 1000000000000 \
-  --parallel 100000 --budget-tokens-day 1000000000000000 --json | grep -oE '"key": "[^"]+"' | cut -d'"' -f4)
+KEY=$(unlimited_key "$WORK/fleet-on.yaml" bench)
 
 declare -A GW
 for mode in off on; do
@@ -53,7 +33,7 @@ for mode in off on; do
 done
 echo "twin $TWIN; gateway off :18280 (pid ${GW[off]}), on :18281 (pid ${GW[on]}); $RUNS runs of ${SECS}s, $CONNS connections"
 
-wrk_post() { # port body seconds connections
+wrk_keyed() { # port body seconds connections
   local auth=""
   [ "$1" = 18281 ] && auth="wrk.headers[\"Authorization\"] = \"Bearer $KEY\""
   cat >"$WORK/post-$1.lua" <<LUA
@@ -71,13 +51,13 @@ for kind in plain stream; do
   s=false; [ $kind = stream ] && s=true
   printf '{"model":"glm-5.2","messages":[{"role":"system","content":"You are a helpful assistant."},{"role":"user","content":"Summarise the plot of Hamlet in three sentences."}],"max_tokens":16,"stream":%s}' "$s" >"$WORK/$kind.json"
   # Warm-up: pools, tokenizer, and the JIT, which under load goes on compiling hot methods at tier 1 for 10-15 s.
-  for port in 18280 18281; do wrk_post $port "$WORK/$kind.json" 15 32 >/dev/null; done
+  for port in 18280 18281; do wrk_keyed $port "$WORK/$kind.json" 15 32 >/dev/null; done
   : >"$WORK/$kind.tsv"
   for r in $(seq 1 "$RUNS"); do
     for mode in off on; do
       port=$([ $mode = off ] && echo 18280 || echo 18281)
       before=$(cpu_ticks "${GW[$mode]}")
-      out=$(wrk_post $port "$WORK/$kind.json" "$SECS" "$CONNS")
+      out=$(wrk_keyed $port "$WORK/$kind.json" "$SECS" "$CONNS")
       after=$(cpu_ticks "${GW[$mode]}")
       reqs=$(echo "$out" | awk '/requests in/ {print $1}')
       non2xx=$(echo "$out" | awk '/Non-2xx/ {print $NF}')

@@ -5,34 +5,17 @@
 # requests for MINUTES. The gateway's RSS is sampled every 30 s; the figure is the largest deviation from its value
 # after WARMUP minutes, which must stay within 10 %. Afterwards the ledger must hold one row per answered request.
 # Needs: wrk (Debian package). Usage: bench/access/soak.sh [minutes=30] [connections=8] [delay_ms=2] [warmup=2]
-set -euo pipefail
-ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 MINUTES=${1:-30}
 CONNS=${2:-8}
 DELAY_MS=${3:-2}
 WARMUP=${4:-2}
-export LLMFLEET_ARTIFACTS=${LLMFLEET_ARTIFACTS:-/tmp/art-bench-soak}
-export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
-command -v wrk >/dev/null || { echo "needs: apt-get install -y wrk" >&2; exit 2; }
-WORK=$(mktemp -d /tmp/llmfleet-bench-soak.XXXXXX)
-PIDS=()
-cleanup() { for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; }
-trap cleanup EXIT
-
-dotnet build "$ROOT/src/LlmFleet.Cli" -c Release -v q -nologo >/dev/null
-CLI=(dotnet "$LLMFLEET_ARTIFACTS/bin/LlmFleet.Cli/release/llmfleet.dll")
-wait_for() { for _ in $(seq 1 600); do grep -qE "$2" "$1" 2>/dev/null && return 0; sleep 0.1; done; echo "timed out: $2 in $1" >&2; cat "$1" >&2; return 1; }
-rss_mb() { awk '/VmRSS/ {printf "%.0f", $2 / 1024}' "/proc/$1/status"; }
-
-"${CLI[@]}" up --twins 1 --speed 0 --urls http://127.0.0.1:18390 >"$WORK/twin.log" 2>&1 &
-PIDS+=($!)
-wait_for "$WORK/twin.log" 'curl '
-TWIN=$(grep '^Started' "$WORK/twin.log" | grep -oE 'http://127\.0\.0\.1:[0-9]+' | head -1)
-SERVED=$(curl -s "$TWIN/v1/models" | grep -oE '"id":"[^"]+"' | head -1 | cut -d'"' -f4)
+source "$(dirname "$0")/common.sh"
+build_cli
+start_twins 1 0 18390
+TWIN=${TWINS[0]}
 printf 'store: sqlite:%s/fleet.db\nauth: keys\nmodels:\n  - name: glm-5.2\n    backends:\n      - url: %s\n        served_model: %s\n' \
   "$WORK" "$TWIN" "$SERVED" >"$WORK/fleet.yaml"
-KEY=$("${CLI[@]}" keys create --config "$WORK/fleet.yaml" --name soak --rpm 1000000000 --tpm 1000000000000 \
-  --parallel 100000 --budget-tokens-day 1000000000000000 --json | grep -oE '"key": "[^"]+"' | cut -d'"' -f4)
+KEY=$(unlimited_key "$WORK/fleet.yaml" soak)
 "${CLI[@]}" serve --config "$WORK/fleet.yaml" --urls http://127.0.0.1:18391 >"$WORK/serve.log" 2>&1 &
 GW=$!
 PIDS+=($GW)
