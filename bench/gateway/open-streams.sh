@@ -6,7 +6,6 @@
 source "$(dirname "$0")/common.sh"
 CONNS=${1:-5000}
 SECS=${2:-30}
-command -v wrk >/dev/null || { echo "needs: apt-get install -y wrk" >&2; exit 2; }
 ulimit -n "$(ulimit -Hn)"   # wrk, the gateway (two sockets per stream) and the twins each hold thousands
 build_cli
 start_twins 2 1 18290

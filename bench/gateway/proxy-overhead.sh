@@ -7,7 +7,7 @@
 source "$(dirname "$0")/common.sh"
 RUNS=${1:-3}
 SECS=${2:-8}
-command -v wrk >/dev/null && command -v nginx >/dev/null || { echo "needs: apt-get install -y wrk nginx-light" >&2; exit 2; }
+command -v nginx >/dev/null || { echo "needs: apt-get install -y nginx-light" >&2; exit 2; } # wrk: checked by bench/common.sh
 build_cli
 start_twins 1 0 18190
 TWIN=${TWINS[0]}

@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Security.Cryptography;
 using System.Threading.Channels;
+using LlmFleet.Operations.Verify;
 using Microsoft.Win32.SafeHandles;
 
 namespace LlmFleet.Operations.Download;
@@ -92,7 +93,7 @@ internal sealed class PrefixHasher(SafeFileHandle handle, IncrementalHash hash, 
     /// <summary>Hashes bytes [from, to) of the file as they are on disk (or in the page cache).</summary>
     public static void HashFileRange(SafeFileHandle handle, IncrementalHash hash, long from, long to)
     {
-        var buffer = ArrayPool<byte>.Shared.Rent(1 << 20);
+        var buffer = ArrayPool<byte>.Shared.Rent(FileHasher.ChunkBytes);
         try
         {
             while (from < to)
