@@ -14,7 +14,8 @@ namespace LlmFleet.Operations.Download;
 /// once, handed out in file order so that they complete nearly in order. Each connection hands the buffers it wrote to
 /// a <see cref="PrefixHasher"/>, which hashes the contiguous written prefix while the transfer goes on (from memory
 /// when in order, read back from the page cache otherwise). The prefix length is saved beside the partial file at each
-/// chunk boundary: a killed process, dropped connection or restart days later resumes from there.
+/// chunk boundary: a killed process, dropped connection or restart days later resumes from there. Ranges go to the
+/// CDN link the hub redirected the first one to (<see cref="ContentLocation"/>), not through the hub each time.
 /// The caller moves the file into place only when this returns (hash matched).
 /// </summary>
 internal sealed class ChunkedDownload(HubClient client, HubRepo repo, HubFile file, string partialPath, DownloadOptions options,
@@ -27,6 +28,7 @@ internal sealed class ChunkedDownload(HubClient client, HubRepo repo, HubFile fi
     private const int BlocksInFlight = 16;
 
     private readonly string _statePath = partialPath + ".json";
+    private readonly ContentLocation _location = new(client.ResolveUrl(repo.RepoId, repo.Commit, file.Path));
 
     /// <exception cref="DownloadException">Retries exhausted, or the content does not hash to what the hub lists.</exception>
     public async Task RunAsync(CancellationToken cancellationToken)
@@ -130,80 +132,108 @@ internal sealed class ChunkedDownload(HubClient client, HubRepo repo, HubFile fi
 
     /// <summary>
     /// One chunk [from, to), retried with backoff; each full block is written, counted and handed to the hasher. Bytes
-    /// counted for progress are taken back when a try fails; the next try writes the chunk again from its start.
+    /// that arrived before a connection failed are kept too, so a retry asks only for the rest of the chunk.
     /// </summary>
     private async Task FetchAsync(SafeFileHandle handle, int chunk, long from, long to, ChannelWriter<WrittenBlock> blocks, CancellationToken cancellationToken)
     {
-        for (var attempt = 1; ; attempt++)
+        long got = 0; // bytes of the chunk written and handed to the hasher
+        var buffer = ArrayPool<byte>.Shared.Rent(BlockBytes);
+        try
         {
-            long got = 0;
-            TimeSpan? retryAfter = null;
-            string failure;
-            await connections.WaitAsync(cancellationToken);
-            var buffer = ArrayPool<byte>.Shared.Rent(BlockBytes);
-            try
+            for (var attempt = 1; ; attempt++)
             {
-                using var response = await client.GetRangeAsync(repo.RepoId, repo.Commit, file.Path, from, to - 1, cancellationToken);
-                if (response.StatusCode == HttpStatusCode.PartialContent
-                    || (response.StatusCode == HttpStatusCode.OK && from == 0 && to == file.SizeBytes))
+                TimeSpan? retryAfter = null;
+                var expired = false;
+                var filled = 0;
+                string failure;
+                await connections.WaitAsync(cancellationToken);
+                try
                 {
-                    await using var body = await response.Content.ReadAsStreamAsync(cancellationToken);
-                    var filled = 0;
-                    var ended = false;
-                    while (got < to - from && !ended)
+                    var url = _location.Url;
+                    using var response = await client.GetRangeAsync(url, from + got, to - 1, cancellationToken);
+                    if (response.StatusCode == HttpStatusCode.PartialContent
+                        || (response.StatusCode == HttpStatusCode.OK && from + got == 0 && to == file.SizeBytes))
                     {
-                        var want = (int)Math.Min(BlockBytes, to - from - got);
-                        var n = await body.ReadAsync(buffer.AsMemory(filled, want - filled), cancellationToken);
-                        ended = n == 0;
-                        filled += n;
-                        if (filled == want || (ended && filled > 0))
+                        _location.Learn(response);
+                        await using var body = await response.Content.ReadAsStreamAsync(cancellationToken);
+                        while (got < to - from)
                         {
-                            RandomAccess.Write(handle, buffer.AsSpan(0, filled), from + got);
-                            await blocks.WriteAsync(new WrittenBlock(chunk, from + got, buffer, filled), cancellationToken);
-                            buffer = ArrayPool<byte>.Shared.Rent(BlockBytes); // the hasher returns the one handed over
-                            got += filled;
-                            progress.Add(filled);
-                            fileProgress.Add(filled);
-                            filled = 0;
+                            var want = (int)Math.Min(BlockBytes, to - from - got);
+                            var n = await body.ReadAsync(buffer.AsMemory(filled, want - filled), cancellationToken);
+                            if (n == 0)
+                            {
+                                break;
+                            }
+                            filled += n;
+                            if (filled == want)
+                            {
+                                buffer = await HandOverAsync(handle, new WrittenBlock(chunk, from + got, buffer, filled), blocks, cancellationToken);
+                                got += filled;
+                                filled = 0;
+                            }
                         }
+                        if (got == to - from)
+                        {
+                            return;
+                        }
+                        failure = $"connection closed after {got + filled} of {to - from} bytes";
                     }
-                    if (got == to - from)
+                    else if (response.StatusCode == HttpStatusCode.OK)
                     {
-                        return;
+                        throw new DownloadException($"{file.Path}: the server ignores byte ranges (HTTP 200 to a Range request)");
                     }
-                    failure = $"connection closed after {got} of {to - from} bytes";
+                    else if (RetryPolicy.IsRetryable(response.StatusCode))
+                    {
+                        retryAfter = client.Retry.RetryAfter(response);
+                        failure = $"HTTP {(int)response.StatusCode}";
+                    }
+                    else if (_location.ForgetIfExpired(url, response.StatusCode))
+                    {
+                        expired = true;
+                        failure = $"HTTP {(int)response.StatusCode} from {url.Host}, a link that may have expired";
+                    }
+                    else
+                    {
+                        throw new DownloadException($"{file.Path}: HTTP {(int)response.StatusCode} {response.ReasonPhrase} for bytes {from + got}-{to - 1}");
+                    }
                 }
-                else if (response.StatusCode == HttpStatusCode.OK)
+                catch (Exception e) when (e is HttpRequestException or IOException
+                    || (e is TaskCanceledException && !cancellationToken.IsCancellationRequested))
                 {
-                    throw new DownloadException($"{file.Path}: the server ignores byte ranges (HTTP 200 to a Range request)");
+                    failure = e.Message;
                 }
-                else if (RetryPolicy.IsRetryable(response.StatusCode))
+                finally
                 {
-                    retryAfter = client.Retry.RetryAfter(response);
-                    failure = $"HTTP {(int)response.StatusCode}";
+                    connections.Release();
                 }
-                else
+                if (filled > 0)
                 {
-                    throw new DownloadException($"{file.Path}: HTTP {(int)response.StatusCode} {response.ReasonPhrase} for bytes {from}-{to - 1}");
+                    buffer = await HandOverAsync(handle, new WrittenBlock(chunk, from + got, buffer, filled), blocks, cancellationToken);
+                    got += filled;
+                }
+                if (attempt >= client.Retry.MaxAttempts)
+                {
+                    throw new DownloadException($"{file.Path}: giving up on bytes {from + got}-{to - 1} after {attempt} attempts ({failure})");
+                }
+                if (!expired) // a fresh link from the hub needs no wait
+                {
+                    await client.Retry.WaitAsync(attempt, retryAfter, cancellationToken);
                 }
             }
-            catch (Exception e) when (e is HttpRequestException or IOException
-                || (e is TaskCanceledException && !cancellationToken.IsCancellationRequested))
-            {
-                failure = e.Message;
-            }
-            finally
-            {
-                ArrayPool<byte>.Shared.Return(buffer);
-                connections.Release();
-            }
-            progress.Add(-got);
-            fileProgress.Add(-got);
-            if (attempt >= client.Retry.MaxAttempts)
-            {
-                throw new DownloadException($"{file.Path}: giving up on bytes {from}-{to - 1} after {attempt} attempts ({failure})");
-            }
-            await client.Retry.WaitAsync(attempt, retryAfter, cancellationToken);
         }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+
+    /// <summary>Writes a block to the partial file and hands its buffer to the hasher; returns a fresh buffer.</summary>
+    private async Task<byte[]> HandOverAsync(SafeFileHandle handle, WrittenBlock block, ChannelWriter<WrittenBlock> blocks, CancellationToken cancellationToken)
+    {
+        RandomAccess.Write(handle, block.Buffer.AsSpan(0, block.Length), block.Offset);
+        await blocks.WriteAsync(block, cancellationToken);
+        progress.Add(block.Length);
+        fileProgress.Add(block.Length);
+        return ArrayPool<byte>.Shared.Rent(BlockBytes); // the hasher returns the one handed over
     }
 }

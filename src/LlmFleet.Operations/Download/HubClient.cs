@@ -101,13 +101,16 @@ public sealed class HubClient(HttpClient http, Uri endpoint, string? token, Retr
         }
     }
 
-    /// <summary>GET bytes [<paramref name="from"/>, <paramref name="to"/>] of a file at a commit, redirects followed.</summary>
-    public Task<HttpResponseMessage> GetRangeAsync(string repoId, string commit, string path, long from, long to, CancellationToken cancellationToken)
-    {
-        var escaped = string.Join('/', path.Split('/').Select(Uri.EscapeDataString));
-        var url = new Uri(endpoint, $"{repoId}/resolve/{commit}/{escaped}");
-        return SendAsync(url, new RangeHeaderValue(from, to), cancellationToken);
-    }
+    /// <summary>The hub's URL for a file's content at a commit; it usually redirects to a CDN.</summary>
+    public Uri ResolveUrl(string repoId, string commit, string path) =>
+        new(endpoint, $"{repoId}/resolve/{commit}/{string.Join('/', path.Split('/').Select(Uri.EscapeDataString))}");
+
+    /// <summary>
+    /// GET bytes [<paramref name="from"/>, <paramref name="to"/>] of <paramref name="url"/>, redirects followed; the
+    /// response's <see cref="HttpResponseMessage.RequestMessage"/> holds the URL that answered.
+    /// </summary>
+    public Task<HttpResponseMessage> GetRangeAsync(Uri url, long from, long to, CancellationToken cancellationToken) =>
+        SendAsync(url, new RangeHeaderValue(from, to), cancellationToken);
 
     private async Task<HttpResponseMessage> SendAsync(Uri url, RangeHeaderValue? range, CancellationToken cancellationToken)
     {

@@ -50,6 +50,13 @@ internal sealed class FakeHub : IAsyncDisposable
     /// <summary>The listing gives these sizes instead of the real ones (a file larger than any disk).</summary>
     public Dictionary<string, long> ListedSizes { get; } = new(StringComparer.Ordinal);
 
+    /// <summary>After this many CDN requests the links handed out so far expire: they answer 403, like a signed URL
+    /// past its time, and only a new redirect from /resolve/ leads to the content again.</summary>
+    public int ExpireLinksAfter { get; set; } = int.MaxValue;
+
+    private int _cdnRequests;
+    private int _linkGeneration;
+
     /// <summary>When set, the API refuses requests without this bearer token.</summary>
     public string? RequiredToken { get; set; }
 
@@ -117,7 +124,7 @@ internal sealed class FakeHub : IAsyncDisposable
         {
             // Like the hub: LFS content lives on a CDN with another host name; the token must not follow.
             Record(context, 302, 0);
-            context.Response.Redirect($"http://localhost:{Endpoint.Port}/cdn/{Sha256(data)}?path={Uri.EscapeDataString(path)}");
+            context.Response.Redirect($"http://localhost:{Endpoint.Port}/cdn/{Sha256(data)}?path={Uri.EscapeDataString(path)}&link={Volatile.Read(ref _linkGeneration)}");
             return;
         }
         await ServeAsync(context, path, data);
@@ -125,6 +132,16 @@ internal sealed class FakeHub : IAsyncDisposable
 
     private Task CdnAsync(HttpContext context, string sha)
     {
+        if (Interlocked.Increment(ref _cdnRequests) == ExpireLinksAfter + 1)
+        {
+            Interlocked.Increment(ref _linkGeneration);
+        }
+        if (context.Request.Query["link"] != Volatile.Read(ref _linkGeneration).ToString(CultureInfo.InvariantCulture))
+        {
+            Record(context, 403, 0);
+            context.Response.StatusCode = 403;
+            return Task.CompletedTask;
+        }
         var path = context.Request.Query["path"].ToString();
         return ServeAsync(context, path, Files[path]);
     }
@@ -159,6 +176,7 @@ internal sealed class FakeHub : IAsyncDisposable
             CutOncePath = null;
             await context.Response.Body.WriteAsync(body.AsMemory(0, body.Length / 2));
             await context.Response.Body.FlushAsync();
+            await Task.Delay(100); // the abort resets the connection, which drops whatever the client has not read yet
             Record(context, context.Response.StatusCode, body.Length / 2);
             context.Abort();
             return;

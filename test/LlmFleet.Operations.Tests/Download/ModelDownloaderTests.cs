@@ -1,3 +1,4 @@
+using System.Globalization;
 using LlmFleet.Operations.Download;
 using LlmFleet.Operations.Verify;
 
@@ -116,6 +117,51 @@ public sealed class ModelDownloaderTests
         await Downloader(hub).RunAsync(Options(hub, dir: dir), cancellationToken: Ct);
         AssertSameFiles(hub.Files, dir, hub.Files.Keys);
         Assert.Contains(hub.Requests, r => r.Path.Contains("path=model-00001", StringComparison.Ordinal) && r.BytesSent == Chunk / 2);
+    }
+
+    [Fact]
+    public async Task RunAsync_ConnectionCutInsideChunk_RetryAsksOnlyForTheRest()
+    {
+        // One 4 MiB range: the cut comes after two 1 MiB blocks and a part of the third have arrived.
+        var size = (5 << 20) / 2;
+        await using var hub = await FakeHub.StartAsync(new Dictionary<string, byte[]> { ["model.safetensors"] = Bytes(size, 10) });
+        hub.CutOncePath = "model.safetensors";
+        var dir = TestPaths.NewTempDirectory();
+        await Downloader(hub).RunAsync(Options(hub, dir: dir) with { Connections = 1, ChunkBytes = 4 << 20 }, cancellationToken: Ct);
+        AssertSameFiles(hub.Files, dir, hub.Files.Keys);
+        var content = hub.Requests.Where(r => r.Path.StartsWith("/cdn/", StringComparison.Ordinal)).ToList();
+        Assert.Equal(2, content.Count);
+        Assert.Equal($"bytes=0-{size - 1}", content[0].Range);
+        // The retry starts where the received bytes ended (the reset may drop a few in flight), not at byte 0.
+        var resumedAt = long.Parse(content[1].Range!["bytes=".Length..].Split('-')[0], CultureInfo.InvariantCulture);
+        Assert.InRange(resumedAt, 1, content[0].BytesSent);
+        Assert.Equal($"bytes={resumedAt}-{size - 1}", content[1].Range);
+    }
+
+    [Fact]
+    public async Task RunAsync_ManyRanges_AskTheHubOncePerConnectionThenGoStraightToTheCdn()
+    {
+        await using var hub = await FakeHub.StartAsync(Model());
+        var shard = "model-00001-of-00002.safetensors"; // 10 ranges
+        await Downloader(hub).RunAsync(Options(hub, dir: TestPaths.NewTempDirectory(), include: [shard]), cancellationToken: Ct);
+        var resolves = hub.Requests.Count(r => r.Path.Contains("/resolve/", StringComparison.Ordinal));
+        var ranges = hub.Requests.Count(r => r.Path.StartsWith("/cdn/", StringComparison.Ordinal));
+        Assert.Equal(10, ranges);
+        Assert.InRange(resolves, 1, 4); // the first request of each of the 4 connections may start before any answer
+    }
+
+    [Fact]
+    public async Task RunAsync_CdnLinkExpiresMidFile_ResolvesAgainAndCompletes()
+    {
+        await using var hub = await FakeHub.StartAsync(Model());
+        hub.ExpireLinksAfter = 6;
+        var dir = TestPaths.NewTempDirectory();
+        await Downloader(hub).RunAsync(Options(hub, dir: dir) with { Connections = 1 }, cancellationToken: Ct);
+        AssertSameFiles(hub.Files, dir, hub.Files.Keys);
+        var expired = hub.Requests.Single(r => r.Status == 403);
+        var after = hub.Requests.SkipWhile(r => r != expired).Skip(1).First();
+        Assert.Contains("/resolve/", after.Path); // straight back to the hub for a fresh link, no backoff
+        Assert.True(after.At - expired.At < TimeSpan.FromSeconds(1));
     }
 
     [Fact]
