@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Gateway cost per request against a vLLM twin at --speed 0 (answers at once), each figure a ratio to a reference
 # measured in the same run: added latency at one request at a time over going straight to the twin (wrk -c1), and
-# CPU time per proxied request (from /proc) relative to nginx as a plain keep-alive reverse proxy to the same twin.
+# CPU time per proxied request (from /proc) relative to nginx as a plain keep-alive reverse proxy to the same twin,
+# and to bench/gateway/BareProxy (Kestrel + YARP's forwarder alone), the floor of the stack the gateway is built on.
 # Non-streamed and streamed (16 tokens, ~18 SSE events) requests. Needs: wrk, nginx-light (Debian packages).
 # Usage: bench/gateway/proxy-overhead.sh [runs=3] [seconds=8]
 source "$(dirname "$0")/common.sh"
@@ -13,7 +14,8 @@ start_twins 1 0 18190
 TWIN=${TWINS[0]}
 start_gateway 18180 round-robin "$TWIN"
 start_nginx 18181 "$TWIN"
-echo "twin $TWIN ($SERVED), gateway :18180 (pid $GW_PID), nginx :18181 (pids $NGINX_PIDS); $RUNS runs of ${SECS}s"
+start_bare 18182 "$TWIN"
+echo "twin $TWIN ($SERVED), gateway :18180 (pid $GW_PID), nginx :18181 (pids $NGINX_PIDS), bare YARP :18182 (pid $BARE_PID); $RUNS runs of ${SECS}s"
 
 for kind in plain stream; do
   s=false; [ "$kind" = stream ] && s=true
@@ -24,14 +26,16 @@ for kind in plain stream; do
   wrk_post "http://127.0.0.1:18180/v1/chat/completions" "$WORK/gw-$kind.json" 1 32 20 >/dev/null
   wrk_post "$TWIN/v1/chat/completions" "$WORK/direct-$kind.json" 1 4 2 >/dev/null
   wrk_post "http://127.0.0.1:18181/v1/chat/completions" "$WORK/direct-$kind.json" 1 4 2 >/dev/null
+  wrk_post "http://127.0.0.1:18182/v1/chat/completions" "$WORK/direct-$kind.json" 1 32 20 >/dev/null
   : >"$WORK/$kind.tsv"
   for r in $(seq 1 "$RUNS"); do
     # One request at a time: latency percentiles.
-    for target in direct gateway nginx; do
+    for target in direct gateway nginx bare; do
       case $target in
         direct) url="$TWIN/v1/chat/completions"; body="$WORK/direct-$kind.json" ;;
         gateway) url="http://127.0.0.1:18180/v1/chat/completions"; body="$WORK/gw-$kind.json" ;;
         nginx) url="http://127.0.0.1:18181/v1/chat/completions"; body="$WORK/direct-$kind.json" ;;
+        bare) url="http://127.0.0.1:18182/v1/chat/completions"; body="$WORK/direct-$kind.json" ;;
       esac
       out=$(wrk_post "$url" "$body" 1 1 "$SECS" --latency)
       p50=$(to_us "$(echo "$out" | awk '$1 == "50%" {print $2}')")
@@ -39,9 +43,12 @@ for kind in plain stream; do
       echo -e "$r\tlat\t$target\t$p50\t$p99" >>"$WORK/$kind.tsv"
     done
     # Throughput with 32 connections: CPU ticks per request of the proxy process(es).
-    for target in gateway nginx; do
-      if [ $target = gateway ]; then url="http://127.0.0.1:18180/v1/chat/completions"; body="$WORK/gw-$kind.json"; pids=$GW_PID
-      else url="http://127.0.0.1:18181/v1/chat/completions"; body="$WORK/direct-$kind.json"; pids=$NGINX_PIDS; fi
+    for target in gateway nginx bare; do
+      case $target in
+        gateway) url="http://127.0.0.1:18180/v1/chat/completions"; body="$WORK/gw-$kind.json"; pids=$GW_PID ;;
+        nginx) url="http://127.0.0.1:18181/v1/chat/completions"; body="$WORK/direct-$kind.json"; pids=$NGINX_PIDS ;;
+        bare) url="http://127.0.0.1:18182/v1/chat/completions"; body="$WORK/direct-$kind.json"; pids=$BARE_PID ;;
+      esac
       before=$(cpu_ticks $pids)
       out=$(wrk_post "$url" "$body" 1 32 "$SECS")
       after=$(cpu_ticks $pids)
@@ -59,8 +66,11 @@ for kind in plain stream; do
   g99=$(awk '$2=="lat" && $3=="gateway" {print $5}' "$WORK/$kind.tsv" | median)
   gc=$(awk '$2=="cpu" && $3=="gateway" {print $4}' "$WORK/$kind.tsv" | median)
   nc=$(awk '$2=="cpu" && $3=="nginx" {print $4}' "$WORK/$kind.tsv" | median)
-  echo "latency p50 us: direct $d50, gateway $g50, nginx $n50 -> gateway adds $(awk -v a="$g50" -v b="$d50" 'BEGIN {print a - b}') us"
+  b50=$(awk '$2=="lat" && $3=="bare" {print $4}' "$WORK/$kind.tsv" | median)
+  echo "latency p50 us: direct $d50, gateway $g50, nginx $n50, bare YARP $b50 -> gateway adds $(awk -v a="$g50" -v b="$d50" 'BEGIN {print a - b}') us, bare YARP $(awk -v a="$b50" -v b="$d50" 'BEGIN {print a - b}') us"
   echo "latency p99 us: direct $d99, gateway $g99 -> gateway adds $(awk -v a="$g99" -v b="$d99" 'BEGIN {print a - b}') us"
+  bc=$(awk '$2=="cpu" && $3=="bare" {print $4}' "$WORK/$kind.tsv" | median)
   echo "CPU per request us: gateway $gc, nginx $nc -> ratio $(awk -v a="$gc" -v b="$nc" 'BEGIN {printf "%.2f", a / b}')"
+  echo "CPU per request us: bare Kestrel + YARP $bc -> gateway / bare $(awk -v a="$gc" -v b="$bc" 'BEGIN {printf "%.2f", a / b}'), bare / nginx $(awk -v a="$bc" -v b="$nc" 'BEGIN {printf "%.2f", a / b}')"
   grep -P '\tcpu\t' "$WORK/$kind.tsv" | awk '$6 > 0 {print "errors in run", $1, $3}'
 done
