@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Download throughput on loopback: `llmfleet download` (ranged requests, SHA-256 computed while writing) against
 # `curl` alone (no hashing) fetching the same file from the same server into the same file system; then several
-# files with --connections 1, 2, 4, 8. Medians over RUNS runs.
+# files with --connections 1, 2, 4, 8. Medians over RUNS runs. A third reference does the same job as llmfleet with
+# C tools: `curl | tee FILE | openssl dgst -sha256`, hashing while writing (openssl, not coreutils' sha256sum, which
+# has no SHA-NI code and hashes at a fifth of the speed).
 #
 # The server is nginx (Debian nginx-light) with sendfile, answering the hub's revision listing from a static JSON file
 # and /resolve/ with byte ranges: the cheapest server there is, standing in for a remote hub, so that on a small
@@ -62,7 +64,7 @@ serve "$work/served/model.safetensors"
 url="http://127.0.0.1:$port"
 get() { $LLMFLEET download bench/model --dir "$work/dl" --endpoint "$url" --connections "$1" --json; }
 
-: > "$work/curl.t"; : > "$work/one.t"; : > "$work/eight.t"
+: > "$work/curl.t"; : > "$work/pipe.t"; : > "$work/one.t"; : > "$work/eight.t"
 # One untimed download by each tool first: the first writer of a run pays for the VM's first touch of the memory
 # that backs the page cache, which made the first timed run up to twice as slow as the others.
 mkdir -p "$work/dl"; curl -sf -o "$work/dl/curl.bin" "$url/bench/model/resolve/main/model.safetensors"
@@ -71,15 +73,18 @@ rm -rf "$work/dl"; get 8 >/dev/null
 for _ in $(seq "$runs"); do
   rm -rf "$work/dl"; mkdir -p "$work/dl"; sync
   seconds curl -sf -o "$work/dl/curl.bin" "$url/bench/model/resolve/main/model.safetensors" >> "$work/curl.t"
+  rm -rf "$work/dl"; mkdir -p "$work/dl"; sync
+  seconds bash -c "curl -sf '$url/bench/model/resolve/main/model.safetensors' | tee '$work/dl/pipe.bin' | openssl dgst -sha256" >> "$work/pipe.t"
   rm -rf "$work/dl"; sync
   seconds get 1 >> "$work/one.t"
   rm -rf "$work/dl"; sync
   seconds get 8 >> "$work/eight.t"
 done
-curl_t=$(median < "$work/curl.t"); one_t=$(median < "$work/one.t"); eight_t=$(median < "$work/eight.t")
+curl_t=$(median < "$work/curl.t"); pipe_t=$(median < "$work/pipe.t"); one_t=$(median < "$work/one.t"); eight_t=$(median < "$work/eight.t")
 echo "load average: $(cut -d' ' -f1-3 /proc/loadavg); $(nproc) cores; $(curl --version | head -1 | cut -d' ' -f1-2); $(nginx -v 2>&1)"
 printf 'one %s GB file on loopback, median of %s interleaved runs:\n' "$size_gb" "$runs"
 printf '  curl (no hash)                        %6.2f s  %7.0f MB/s   runs: %s\n' "$curl_t" "$(echo "$bytes / $curl_t / 1000000" | bc -l)" "$(xargs printf '%.2f ' < "$work/curl.t")"
+printf '  curl | tee | openssl sha256         %6.2f s  %7.0f MB/s  (ratio to curl %.2f)   runs: %s\n' "$pipe_t" "$(echo "$bytes / $pipe_t / 1000000" | bc -l)" "$(echo "$curl_t / $pipe_t" | bc -l)" "$(xargs printf '%.2f ' < "$work/pipe.t")"
 printf '  llmfleet download --connections 1     %6.2f s  %7.0f MB/s  (ratio to curl %.2f)   runs: %s\n' "$one_t" "$(echo "$bytes / $one_t / 1000000" | bc -l)" "$(echo "$curl_t / $one_t" | bc -l)" "$(xargs printf '%.2f ' < "$work/one.t")"
 printf '  llmfleet download --connections 8     %6.2f s  %7.0f MB/s  (ratio to curl %.2f)   runs: %s\n' "$eight_t" "$(echo "$bytes / $eight_t / 1000000" | bc -l)" "$(echo "$curl_t / $eight_t" | bc -l)" "$(xargs printf '%.2f ' < "$work/eight.t")"
 
