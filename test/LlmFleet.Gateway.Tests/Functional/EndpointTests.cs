@@ -1,6 +1,11 @@
 using System.Net;
 using System.Text.Json;
 using LlmFleet.Gateway.Configuration;
+using LlmFleet.Vllm.Metrics;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging;
 
 namespace LlmFleet.Gateway.Tests.Functional;
 
@@ -29,6 +34,45 @@ public sealed class EndpointTests
         using var response = await fleet.Client.PostAsync(path, TestFleet.Json(body), TestContext.Current.CancellationToken);
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.True((await TestFleet.ReadJsonAsync(response)).TryGetProperty(property, out _));
+    }
+
+    [Fact]
+    public async Task Responses_RoutedByModel_ReachTheBackendsResponsesApiUnderItsServedName()
+    {
+        // The twin does not serve OpenAI's Responses API (vLLM does): a small backend answers with what it received.
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.WebHost.UseUrls("http://127.0.0.1:0");
+        builder.Logging.ClearProviders();
+        await using var backend = builder.Build();
+        backend.MapGet("/health", () => "ok");
+        backend.MapPost("/v1/responses", async (HttpContext http) =>
+        {
+            using var request = await JsonDocument.ParseAsync(http.Request.Body);
+            return Results.Json(new
+            {
+                id = "resp_1",
+                @object = "response",
+                status = "completed",
+                model = request.RootElement.GetProperty("model").GetString(),
+                input = request.RootElement.GetProperty("input").GetString(),
+                usage = new { input_tokens = 7, output_tokens = 3, total_tokens = 10 },
+            });
+        });
+        await backend.StartAsync(TestContext.Current.CancellationToken);
+        var served = "zai-org/GLM-5.2";
+        await using var fleet = await TestFleet.StartAsync(twins: 0,
+            model: m => m with { Backends = [new BackendConfig { Url = new Uri(backend.Urls.First()), ServedModel = served }] });
+
+        using var response = await fleet.Client.PostAsync("v1/responses",
+            TestFleet.Json($$"""{"model":"{{TestFleet.Alias}}","input":"Say hello."}"""), TestContext.Current.CancellationToken);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var json = await TestFleet.ReadJsonAsync(response);
+        Assert.Equal(served, json.GetProperty("model").GetString());
+        Assert.Equal("Say hello.", json.GetProperty("input").GetString());
+        var metrics = await fleet.MetricsAsync();
+        Assert.Equal(7, PrometheusText.Sum(metrics, "llmfleet_gateway_prompt_tokens_total", ("model", TestFleet.Model)));
+        Assert.Equal(3, PrometheusText.Sum(metrics, "llmfleet_gateway_completion_tokens_total", ("model", TestFleet.Model)));
     }
 
     [Fact]
