@@ -7,14 +7,15 @@ using Microsoft.Win32.SafeHandles;
 namespace LlmFleet.Operations.Download;
 
 /// <summary>A buffer a transfer task has written to the partial file at <see cref="Offset"/>; handed over to the hasher,
-/// which returns <see cref="Buffer"/> to the shared pool.</summary>
-internal readonly record struct WrittenBlock(int Chunk, long Offset, byte[] Buffer, int Length);
+/// which returns <see cref="Buffer"/> to the shared pool. It may cover parts of several chunks.</summary>
+internal readonly record struct WrittenBlock(long Offset, byte[] Buffer, int Length);
 
 /// <summary>
 /// Hashes a partial file's contiguous written prefix while the transfer tasks go on writing. A block that continues the
 /// prefix is hashed straight from the buffer it arrived in, so a download that completes in order never reads its
 /// file back; a block written further ahead (another connection's chunk) only moves that chunk's written mark, and is
 /// read back from the page cache once the prefix reaches it. Runs on one task; SHA-256 is sequential by nature.
+/// Chunks are the unit of this bookkeeping and of resume, whatever range each request asks for.
 /// </summary>
 internal sealed class PrefixHasher(SafeFileHandle handle, IncrementalHash hash, long start, long size, long chunkBytes)
 {
@@ -49,7 +50,12 @@ internal sealed class PrefixHasher(SafeFileHandle handle, IncrementalHash hash, 
         try
         {
             var end = block.Offset + block.Length;
-            _writtenEnd[block.Chunk] = Math.Max(_writtenEnd[block.Chunk], end);
+            // Each chunk is written in order from its start (a retry goes on where the bytes stopped), so a chunk's
+            // mark is simply the furthest end written in it.
+            for (var c = ChunkOf(block.Offset); c <= ChunkOf(end - 1); c++)
+            {
+                _writtenEnd[c] = Math.Max(_writtenEnd[c], Math.Min(end, _start + ((c + 1) * chunkBytes)));
+            }
             // A retried chunk is written again from its start: bytes before the prefix end were hashed already.
             if (block.Offset <= Hashed && Hashed < end)
             {

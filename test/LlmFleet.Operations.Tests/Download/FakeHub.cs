@@ -44,6 +44,9 @@ internal sealed class FakeHub : IAsyncDisposable
     /// <summary>The first content request for this path sends half its bytes, then drops the connection.</summary>
     public string? CutOncePath { get; set; }
 
+    /// <summary>The first content request for this path sends half its bytes, then hangs until the client goes away.</summary>
+    public string? StallOncePath { get; set; }
+
     /// <summary>This path is always served with one byte flipped.</summary>
     public string? CorruptPath { get; set; }
 
@@ -179,6 +182,15 @@ internal sealed class FakeHub : IAsyncDisposable
             await Task.Delay(100); // the abort resets the connection, which drops whatever the client has not read yet
             Record(context, context.Response.StatusCode, body.Length / 2);
             context.Abort();
+            return;
+        }
+        if (path == StallOncePath)
+        {
+            StallOncePath = null;
+            Record(context, context.Response.StatusCode, body.Length / 2);
+            await context.Response.Body.WriteAsync(body.AsMemory(0, body.Length / 2));
+            await context.Response.Body.FlushAsync();
+            await Task.Delay(Timeout.Infinite, context.RequestAborted).ContinueWith(_ => { }, TaskScheduler.Default);
             return;
         }
         Record(context, context.Response.StatusCode, body.Length);

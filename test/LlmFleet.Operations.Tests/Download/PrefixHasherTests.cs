@@ -21,19 +21,19 @@ public sealed class PrefixHasherTests
         using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
         var hasher = new PrefixHasher(handle, hash, start: 0, size: data.Length, chunkBytes: Chunk);
 
-        // (chunk, from, to): chunk 2 arrives first (read back later), chunk 0 is cut and retried from its start,
-        // chunk 4 (the short tail) precedes chunk 3.
-        (int Chunk, int From, int To)[] order =
+        // (from, to): chunk 2 arrives first (read back later), chunk 0 is cut and retried from its start, one block
+        // runs from inside chunk 0 through the whole of chunk 1 (one request for a run of chunks), and chunk 4 (the
+        // short tail) precedes chunk 3.
+        (int From, int To)[] order =
         [
-            (2, 2000, 2600), (0, 0, 400), (2, 2600, 3000), (0, 0, 700), (0, 700, 1000),
-            (1, 1000, 1999), (4, 4000, 4300), (1, 1999, 2000), (3, 3000, 4000),
+            (2000, 2600), (0, 400), (2600, 3000), (0, 700), (700, 2000), (4000, 4300), (3000, 4000),
         ];
         var blocks = Channel.CreateUnbounded<WrittenBlock>();
-        foreach (var (chunk, from, to) in order)
+        foreach (var (from, to) in order)
         {
             var buffer = ArrayPool<byte>.Shared.Rent(to - from);
             data.AsSpan(from, to - from).CopyTo(buffer);
-            blocks.Writer.TryWrite(new WrittenBlock(chunk, from, buffer, to - from));
+            blocks.Writer.TryWrite(new WrittenBlock(from, buffer, to - from));
         }
         blocks.Writer.Complete();
         var saved = new List<long>();
