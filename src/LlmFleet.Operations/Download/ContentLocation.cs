@@ -5,8 +5,8 @@ namespace LlmFleet.Operations.Download;
 /// <summary>
 /// Where one file's bytes are fetched from. The first ranged request goes to the hub's <c>/resolve/</c> URL, which
 /// redirects to a CDN; the CDN URL that answered is remembered, and the file's other ranges go straight there, as
-/// huggingface_hub downloads from the location its metadata request returned. Without this a 754 GB download in
-/// 16 MiB ranges would ask the hub 47,000 times, a round trip each, and run into the hub's rate limit on resolves.
+/// huggingface_hub downloads from the location its metadata request returned. Without this every range would first
+/// make a round trip to the hub, and a 754 GB download's thousands of ranges would run into its rate limit on resolves.
 /// A remembered URL is a signed link that expires: when it stops answering, the next request resolves again.
 /// </summary>
 internal sealed class ContentLocation(Uri resolveUrl)
