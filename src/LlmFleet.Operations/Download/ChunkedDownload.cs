@@ -11,9 +11,9 @@ namespace LlmFleet.Operations.Download;
 
 /// <summary>
 /// Downloads one file into its partial path in chunks of <see cref="DownloadOptions.ChunkBytes"/>, each request asking
-/// for a run of them, several requests at once, handed out in file order so that they complete nearly in order. Each connection hands the buffers it wrote to
-/// a <see cref="PrefixHasher"/>, which hashes the contiguous written prefix while the transfer goes on (from memory
-/// when in order, read back from the page cache otherwise). The prefix length is saved beside the partial file at each
+/// for a run of them, several requests at once, handed out in file order so that they complete nearly in order. Each
+/// connection hands the buffers it wrote to a <see cref="PrefixHasher"/>, which hashes the contiguous written prefix
+/// while the transfer goes on (from memory when in order, read back from the page cache otherwise). The prefix length is saved beside the partial file at each
 /// chunk boundary: a killed process, dropped connection or restart days later resumes from there. Ranges go to the
 /// CDN link the hub redirected the first one to (<see cref="ContentLocation"/>), not through the hub each time.
 /// The caller moves the file into place only when this returns (hash matched).
@@ -140,8 +140,8 @@ internal sealed class ChunkedDownload(HubClient client, HubRepo repo, HubFile fi
         File.WriteAllText(_statePath, string.Create(CultureInfo.InvariantCulture, $"{file.Digest.Hex} {file.SizeBytes} {prefixBytes}"));
 
     /// <summary>
-    /// One range [from, to) of one or more chunks, retried with backoff; each full block is written, counted and handed to the hasher. Bytes
-    /// that arrived before a connection failed are kept too, so a retry asks only for the rest of the range.
+    /// One range [from, to) of one or more chunks, retried with backoff; each full block is written, counted and handed
+    /// to the hasher. Bytes that arrived before a connection failed are kept too, so a retry asks only for the rest.
     /// </summary>
     private async Task FetchAsync(SafeFileHandle handle, long from, long to, ChannelWriter<WrittenBlock> blocks, CancellationToken cancellationToken)
     {

@@ -56,7 +56,7 @@ internal sealed class PrefixHasher(SafeFileHandle handle, IncrementalHash hash, 
             {
                 _writtenEnd[c] = Math.Max(_writtenEnd[c], Math.Min(end, _start + ((c + 1) * chunkBytes)));
             }
-            // A retried chunk is written again from its start: bytes before the prefix end were hashed already.
+            // Bytes before the prefix end were hashed already; a block that repeats some is hashed from there on.
             if (block.Offset <= Hashed && Hashed < end)
             {
                 hash.AppendData(block.Buffer.AsSpan((int)(Hashed - block.Offset), (int)(end - Hashed)));
