@@ -62,6 +62,11 @@ public sealed record BackendConfig
     /// <summary>The name this server knows the model by (<c>--served-model-name</c>); written into the forwarded body
     /// when it differs from what the client sent. Null: forward the client's name unchanged.</summary>
     public string? ServedModel { get; init; }
+
+    /// <summary>The environment variable holding the key this server was started with (vLLM's <c>--api-key</c>); sent
+    /// as <c>Authorization: Bearer</c> on every forwarded request in place of whatever the client sent. Null: the
+    /// client's header passes through (keys the gateway issued are removed before forwarding either way).</summary>
+    public string? ApiKeyEnv { get; init; }
 }
 
 /// <summary>Active health checking and passive ejection of one pool's backends.</summary>

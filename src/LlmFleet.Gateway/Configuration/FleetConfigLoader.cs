@@ -129,7 +129,12 @@ public static class FleetConfigLoader
             {
                 errors.Add($"{bat}.url: '{b.Url}' is listed twice");
             }
-            backends.Add(new BackendConfig { Url = url, ServedModel = string.IsNullOrWhiteSpace(b.ServedModel) ? null : b.ServedModel });
+            var keyEnv = string.IsNullOrWhiteSpace(b.ApiKeyEnv) ? null : b.ApiKeyEnv;
+            if (keyEnv is not null && string.IsNullOrEmpty(Environment.GetEnvironmentVariable(keyEnv)))
+            {
+                errors.Add($"{bat}.api_key_env: the environment variable {keyEnv} is not set (it should hold the key the backend was started with)");
+            }
+            backends.Add(new BackendConfig { Url = url, ServedModel = string.IsNullOrWhiteSpace(b.ServedModel) ? null : b.ServedModel, ApiKeyEnv = keyEnv });
         }
         var policy = m.Policy ?? BackendSelectionPolicies.LeastLoad;
         if (!BackendSelectionPolicies.All.Contains(policy))
@@ -290,6 +295,8 @@ public static class FleetConfigLoader
         public string? Url { get; set; }
 
         public string? ServedModel { get; set; }
+
+        public string? ApiKeyEnv { get; set; }
     }
 
     private sealed class HealthYaml

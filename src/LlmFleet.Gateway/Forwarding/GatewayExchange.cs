@@ -7,13 +7,15 @@ namespace LlmFleet.Gateway.Forwarding;
 
 /// <summary>
 /// One request's conversation with its backends, as YARP's transformer: it sends the buffered body (with the
-/// backend's served model name written in when it differs), holds back a 502/503 while another backend could still
-/// take the request, and wraps the response body for the usage tee and the stream guards.
+/// backend's served model name written in when it differs) and the backend's own key when it has one, holds back a
+/// 502/503 while another backend could still take the request, and wraps the response body for the usage tee and the
+/// stream guards.
 /// </summary>
 internal sealed class GatewayExchange(GatewayRequest request, TimeProvider time) : HttpTransformer
 {
     private PooledBody? _rewritten;
     private byte[]? _rewrittenFor;
+    private PoolBackend? _backend;
 
     /// <summary>Bit per pool backend already tried for this request.</summary>
     public ulong Tried { get; private set; }
@@ -38,6 +40,7 @@ internal sealed class GatewayExchange(GatewayRequest request, TimeProvider time)
         context.Request.Body = body.OpenRead();
         context.Request.ContentLength = body.Length;
         context.Request.Headers.TransferEncoding = default;
+        _backend = backend;
         Tried |= 1UL << backend.Index;
         RetryRequested = false;
         UpstreamStatus = 0;
@@ -65,6 +68,11 @@ internal sealed class GatewayExchange(GatewayRequest request, TimeProvider time)
     {
         await base.TransformRequestAsync(httpContext, proxyRequest, destinationPrefix, cancellationToken);
         proxyRequest.Options.Set(UpstreamClient.ConnectTimeoutOption, request.Pool.Config.Timeouts.Connect);
+        if (_backend?.Authorization is { } authorization)
+        {
+            proxyRequest.Headers.Remove("Authorization");
+            proxyRequest.Headers.TryAddWithoutValidation("Authorization", authorization);
+        }
     }
 
     public override async ValueTask<bool> TransformResponseAsync(HttpContext httpContext, HttpResponseMessage? proxyResponse, CancellationToken cancellationToken)

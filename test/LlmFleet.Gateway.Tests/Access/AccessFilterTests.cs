@@ -54,23 +54,35 @@ public sealed class AccessFilterTests
         Assert.Equal(200, status);
     }
 
-    [Fact]
-    public async Task Request_WithValidKey_ReachesTheBackendWithoutTheKey()
+    /// <summary>A backend that records the credentials it is sent and, like vLLM started with <c>--api-key</c>,
+    /// answers 401 unless <paramref name="requiredKey"/> (when given) comes as a bearer token.</summary>
+    private static async Task<WebApplication> StartRecordingBackendAsync(System.Collections.Concurrent.ConcurrentQueue<string> heard, string? requiredKey = null)
     {
-        var heard = new System.Collections.Concurrent.ConcurrentQueue<string>();
         var builder = WebApplication.CreateSlimBuilder();
         builder.WebHost.UseUrls("http://127.0.0.1:0");
         builder.Logging.ClearProviders();
-        await using var backend = builder.Build();
+        var backend = builder.Build();
         backend.MapGet("/health", () => "ok");
         backend.MapPost("/v1/chat/completions", (Microsoft.AspNetCore.Http.HttpContext http) =>
         {
             heard.Enqueue($"authorization={http.Request.Headers.Authorization}; x-api-key={http.Request.Headers["x-api-key"]}");
+            if (requiredKey is not null && http.Request.Headers.Authorization != $"Bearer {requiredKey}")
+            {
+                return Microsoft.AspNetCore.Http.Results.Json(new { error = "Unauthorized" }, statusCode: 401);
+            }
             return Microsoft.AspNetCore.Http.Results.Text(
                 """{"id":"c","object":"chat.completion","created":1,"model":"m","choices":[],"usage":{"prompt_tokens":1,"completion_tokens":1,"total_tokens":2}}""",
                 "application/json");
         });
         await backend.StartAsync(Ct);
+        return backend;
+    }
+
+    [Fact]
+    public async Task Request_WithValidKey_ReachesTheBackendWithoutTheKey()
+    {
+        var heard = new System.Collections.Concurrent.ConcurrentQueue<string>();
+        await using var backend = await StartRecordingBackendAsync(heard);
         var (access, store) = AccessFleet.NewSetup();
         var keys = await AccessFleet.CreateKeysAsync(store, access, new NewKeySpec { Name = "app" });
         var backendUrl = new Uri(backend.Urls.First());
@@ -85,6 +97,33 @@ public sealed class AccessFilterTests
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Equal(200, status);
         Assert.Equal(["authorization=; x-api-key=", "authorization=; x-api-key="], heard);
+    }
+
+    [Fact]
+    public async Task Request_ToBackendStartedWithApiKey_CarriesTheBackendsKeyFromApiKeyEnv()
+    {
+        var env = $"LLMFLEET_TEST_BACKEND_KEY_{Guid.NewGuid():N}";
+        Environment.SetEnvironmentVariable(env, "vllm-secret");
+        try
+        {
+            var heard = new System.Collections.Concurrent.ConcurrentQueue<string>();
+            await using var guarded = await StartRecordingBackendAsync(heard, requiredKey: "vllm-secret");
+            var (access, store) = AccessFleet.NewSetup();
+            var keys = await AccessFleet.CreateKeysAsync(store, access, new NewKeySpec { Name = "app" });
+            await using var fleet = await AccessFleet.StartAsync(store: store, access: access, fleet: c => c with
+            {
+                Models = [c.Models[0] with { Backends = [new BackendConfig { Url = new Uri(guarded.Urls.First()), ApiKeyEnv = env }] }],
+            });
+
+            var (status, _, _) = await SendAsync(fleet, keys[0].Key);
+
+            Assert.Equal(200, status);
+            Assert.Equal(["authorization=Bearer vllm-secret; x-api-key="], heard);
+        }
+        finally
+        {
+            Environment.SetEnvironmentVariable(env, null);
+        }
     }
 
     [Fact]

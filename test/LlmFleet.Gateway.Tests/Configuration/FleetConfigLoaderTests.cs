@@ -71,6 +71,8 @@ public sealed class FleetConfigLoaderTests
     [InlineData("models: [{ name: m, timeouts: { idle: soon }, backends: [{ url: 'http://a:1' }] }]", "models[0].timeouts.idle: 'soon' is not a positive duration")]
     [InlineData("models: [{ name: m, backends: [{ url: 'http://a:1' }] }, { name: n, aliases: [m], backends: [{ url: 'http://a:1' }] }]", "the name 'm' is already used by model 'm'")]
     [InlineData("models: [{ name: m, retries: -1, backends: [{ url: 'http://a:1' }] }]", "models[0].retries")]
+    [InlineData("models: [{ name: m, backends: [{ url: 'http://a:1', api_key_env: LLMFLEET_TEST_NEVER_SET_4C1D }] }]",
+        "models[0].backends[0].api_key_env: the environment variable LLMFLEET_TEST_NEVER_SET_4C1D is not set")]
     [InlineData("models: [{ name: m, backendz: [] }]", "line 1")]
     [InlineData("listen: [oops", "line 1")]
     public void Parse_InvalidFile_NamesTheProblem(string yaml, string expected)
