@@ -129,12 +129,12 @@ public static class FleetConfigLoader
             {
                 errors.Add($"{bat}.url: '{b.Url}' is listed twice");
             }
-            var keyEnv = string.IsNullOrWhiteSpace(b.ApiKeyEnv) ? null : b.ApiKeyEnv;
-            if (keyEnv is not null && string.IsNullOrEmpty(Environment.GetEnvironmentVariable(keyEnv)))
+            backends.Add(new BackendConfig
             {
-                errors.Add($"{bat}.api_key_env: the environment variable {keyEnv} is not set (it should hold the key the backend was started with)");
-            }
-            backends.Add(new BackendConfig { Url = url, ServedModel = string.IsNullOrWhiteSpace(b.ServedModel) ? null : b.ServedModel, ApiKeyEnv = keyEnv });
+                Url = url,
+                ServedModel = string.IsNullOrWhiteSpace(b.ServedModel) ? null : b.ServedModel,
+                ApiKeyEnv = BackendKeyEnv(b.ApiKeyEnv, $"{bat}.api_key_env", errors),
+            });
         }
         var policy = m.Policy ?? BackendSelectionPolicies.LeastLoad;
         if (!BackendSelectionPolicies.All.Contains(policy))
@@ -180,6 +180,20 @@ public static class FleetConfigLoader
             Retries = m.Retries ?? 2,
             Timeouts = timeouts,
         };
+    }
+
+    /// <summary>A backend's <c>api_key_env</c>: null when absent; an error when the variable is not set.</summary>
+    internal static string? BackendKeyEnv(string? name, string at, List<string> errors)
+    {
+        if (string.IsNullOrWhiteSpace(name))
+        {
+            return null;
+        }
+        if (string.IsNullOrEmpty(Environment.GetEnvironmentVariable(name)))
+        {
+            errors.Add($"{at}: the environment variable {name} is not set (it should hold the key the backend was started with)");
+        }
+        return name;
     }
 
     private static bool IsHttpUrl(string text, bool allowPath) =>

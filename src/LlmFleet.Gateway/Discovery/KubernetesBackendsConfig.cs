@@ -1,7 +1,7 @@
 namespace LlmFleet.Gateway.Discovery;
 
 /// <summary>
-/// <c>backends: { kubernetes: { namespace, service, port } }</c>: the pool's backends are the ready, not terminating
+/// <c>backends: { kubernetes: { namespace, service, port, served_model, api_key_env } }</c>: the pool's backends are the ready, not terminating
 /// endpoints of a Service, followed through its EndpointSlices instead of listed by URL.
 /// </summary>
 public sealed record KubernetesBackendsConfig
@@ -16,6 +16,9 @@ public sealed record KubernetesBackendsConfig
 
     /// <summary>As a listed backend's <c>served_model</c>: the name vLLM knows the model by, when it differs.</summary>
     public string? ServedModel { get; init; }
+
+    /// <summary>As a listed backend's <c>api_key_env</c>: the variable holding the key the pods' vLLM was started with.</summary>
+    public string? ApiKeyEnv { get; init; }
 
     /// <summary>The API server. Default: in the cluster (<c>https://kubernetes.default.svc</c> with the pod's
     /// service-account token and CA); <c>http://127.0.0.1:8001</c> for <c>kubectl proxy</c>.</summary>
@@ -32,6 +35,8 @@ internal sealed class KubernetesBackendsYaml
     public int? Port { get; set; }
 
     public string? ServedModel { get; set; }
+
+    public string? ApiKeyEnv { get; set; }
 
     public string? ApiServer { get; set; }
 
@@ -55,6 +60,7 @@ internal sealed class KubernetesBackendsYaml
             errors.Add($"{at}.api_server: '{ApiServer}' is not an http:// or https:// address");
             ok = false;
         }
+        var keyEnv = Configuration.FleetConfigLoader.BackendKeyEnv(ApiKeyEnv, $"{at}.api_key_env", errors);
         return ok
             ? new KubernetesBackendsConfig
             {
@@ -62,6 +68,7 @@ internal sealed class KubernetesBackendsYaml
                 Service = Service!,
                 Port = Port ?? 8000,
                 ServedModel = string.IsNullOrWhiteSpace(ServedModel) ? null : ServedModel,
+                ApiKeyEnv = keyEnv,
                 ApiServer = apiServer,
             }
             : null;

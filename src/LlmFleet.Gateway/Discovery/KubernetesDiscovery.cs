@@ -70,7 +70,7 @@ internal sealed partial class KubernetesDiscovery(GatewayState state, TimeProvid
         {
             var models = config.Models.Select(m =>
                 m.Kubernetes is { } k && _discovered.TryGetValue(m.Name, out var urls)
-                    ? m with { Backends = [.. urls.Take(FleetConfigLoader.MaxBackendsPerModel).Select(u => new BackendConfig { Url = u, ServedModel = k.ServedModel })] }
+                    ? m with { Backends = [.. urls.Take(FleetConfigLoader.MaxBackendsPerModel).Select(u => new BackendConfig { Url = u, ServedModel = k.ServedModel, ApiKeyEnv = k.ApiKeyEnv })] }
                     : m).ToList();
             return config with { Models = models };
         }

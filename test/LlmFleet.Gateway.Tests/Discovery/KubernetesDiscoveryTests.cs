@@ -33,6 +33,27 @@ public sealed class KubernetesDiscoveryTests
     }
 
     [Fact]
+    public void Load_KubernetesBackendsWithApiKeyEnv_NeedsTheVariableSet()
+    {
+        var yaml = """
+            models:
+              - name: glm-5.2
+                backends: { kubernetes: { service: vllm-glm-5-2, api_key_env: LLMFLEET_TEST_K8S_KEY_9E2B } }
+            """;
+        var e = Assert.Throws<FleetConfigException>(() => FleetConfigLoader.Parse(yaml));
+        Assert.Contains("models[0].backends.kubernetes.api_key_env: the environment variable LLMFLEET_TEST_K8S_KEY_9E2B is not set", e.Message);
+        Environment.SetEnvironmentVariable("LLMFLEET_TEST_K8S_KEY_9E2B", "vllm-secret");
+        try
+        {
+            Assert.Equal("LLMFLEET_TEST_K8S_KEY_9E2B", FleetConfigLoader.Parse(yaml).Models.Single().Kubernetes!.ApiKeyEnv);
+        }
+        finally
+        {
+            Environment.SetEnvironmentVariable("LLMFLEET_TEST_K8S_KEY_9E2B", null);
+        }
+    }
+
+    [Fact]
     public void Load_KubernetesBackendsWithoutService_NamesTheEntry()
     {
         var e = Assert.Throws<FleetConfigException>(() => FleetConfigLoader.Parse("""
