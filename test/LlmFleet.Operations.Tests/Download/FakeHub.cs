@@ -55,7 +55,7 @@ internal sealed class FakeHub : IAsyncDisposable
 
     /// <summary>After this many CDN requests the links handed out so far expire: they answer 403, like a signed URL
     /// past its time, and only a new redirect from /resolve/ leads to the content again.</summary>
-    public int ExpireLinksAfter { get; set; } = int.MaxValue;
+    public int? ExpireLinksAfter { get; set; }
 
     private int _cdnRequests;
     private int _linkGeneration;
@@ -135,7 +135,7 @@ internal sealed class FakeHub : IAsyncDisposable
 
     private Task CdnAsync(HttpContext context, string sha)
     {
-        if (Interlocked.Increment(ref _cdnRequests) == ExpireLinksAfter + 1)
+        if (Interlocked.Increment(ref _cdnRequests) - 1 == ExpireLinksAfter)
         {
             Interlocked.Increment(ref _linkGeneration);
         }
