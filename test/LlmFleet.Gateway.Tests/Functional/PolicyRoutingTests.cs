@@ -79,14 +79,20 @@ public sealed class PolicyRoutingTests
         await TestFleet.WaitUntilAsync(() => Task.FromResult(fleet.Gateway.State.Current.Backends[0].Load.Running >= 8),
             TimeSpan.FromSeconds(15), "the gateway to scrape the skewed load");
 
+        var idle = fleet.Gateway.State.Current.Backends.Skip(1).ToArray();
         for (var i = 0; i < 12; i++)
         {
+            // Each pick sees current gauges: a scrape still showing the previous request as running would steer the
+            // next pick away from that backend (least-load as designed), making the split depend on scrape timing.
+            await TestFleet.WaitUntilAsync(() => Task.FromResult(idle.All(b => LoadScore.Of(b) == 0)),
+                TimeSpan.FromSeconds(10), "the idle backends' finished requests to be scraped");
             using var response = await fleet.PostChatAsync(TestFleet.ChatJson(maxTokens: 2));
             Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         }
+        var (first, second) = (await fleet.RequestsThroughAsync(fleet.Twins[1]), await fleet.RequestsThroughAsync(fleet.Twins[2]));
         Assert.Equal(0, await fleet.RequestsThroughAsync(busy));
-        Assert.True(await fleet.RequestsThroughAsync(fleet.Twins[1]) >= 4);
-        Assert.True(await fleet.RequestsThroughAsync(fleet.Twins[2]) >= 4);
+        Assert.Equal(12, first + second);
+        Assert.True(first >= 4 && second >= 4, $"the idle backends took {first} and {second} of 12");
         await stop.CancelAsync();
         await Task.WhenAll(background);
     }
