@@ -1,8 +1,6 @@
 using System.Buffers;
 using System.Globalization;
 using System.Net;
-using System.Security.Cryptography;
-using System.Text;
 using System.Threading.Channels;
 using LlmFleet.Operations.Verify;
 using Microsoft.Win32.SafeHandles;
@@ -13,9 +11,10 @@ namespace LlmFleet.Operations.Download;
 /// Downloads one file into its partial path in chunks of <see cref="DownloadOptions.ChunkBytes"/>, each request asking
 /// for a run of them, several requests at once, handed out in file order so that they complete nearly in order. Each
 /// connection hands the buffers it wrote to a <see cref="PrefixHasher"/>, which hashes the contiguous written prefix
-/// while the transfer goes on (from memory when in order, read back from the page cache otherwise). The prefix length is saved beside the partial file at each
-/// chunk boundary: a killed process, dropped connection or restart days later resumes from there. Ranges go to the
-/// CDN link the hub redirected the first one to (<see cref="ContentLocation"/>), not through the hub each time.
+/// while the transfer goes on (from memory when in order, read back from the page cache otherwise). The prefix length
+/// is saved beside the partial file at each chunk boundary: a killed process, dropped connection or restart days later
+/// resumes from there. Ranges go to the CDN link the hub redirected the first one to (<see cref="ContentLocation"/>),
+/// not through the hub each time.
 /// The caller moves the file into place only when this returns (hash matched).
 /// </summary>
 internal sealed class ChunkedDownload(HubClient client, HubRepo repo, HubFile file, string partialPath, DownloadOptions options,
@@ -43,11 +42,7 @@ internal sealed class ChunkedDownload(HubClient client, HubRepo repo, HubFile fi
         {
             RandomAccess.SetLength(handle, file.SizeBytes);
         }
-        using var hash = IncrementalHash.CreateHash(file.Digest.Algorithm == DigestAlgorithm.Sha256 ? HashAlgorithmName.SHA256 : HashAlgorithmName.SHA1);
-        if (file.Digest.Algorithm == DigestAlgorithm.GitBlobSha1)
-        {
-            hash.AppendData(Encoding.ASCII.GetBytes(string.Create(CultureInfo.InvariantCulture, $"blob {file.SizeBytes}\0")));
-        }
+        using var hash = FileHasher.CreateHash(file.Digest.Algorithm, file.SizeBytes);
         PrefixHasher.HashFileRange(handle, hash, 0, start);
         progress.Add(start);
         fileProgress.Add(start);

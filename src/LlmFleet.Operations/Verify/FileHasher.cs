@@ -21,11 +21,7 @@ public static class FileHasher
     {
         using var handle = File.OpenHandle(path, FileMode.Open, FileAccess.Read, FileShare.Read, FileOptions.SequentialScan);
         var length = RandomAccess.GetLength(handle);
-        using var hash = IncrementalHash.CreateHash(algorithm == DigestAlgorithm.Sha256 ? HashAlgorithmName.SHA256 : HashAlgorithmName.SHA1);
-        if (algorithm == DigestAlgorithm.GitBlobSha1)
-        {
-            hash.AppendData(Encoding.ASCII.GetBytes(string.Create(CultureInfo.InvariantCulture, $"blob {length}\0")));
-        }
+        using var hash = CreateHash(algorithm, length);
         var current = ArrayPool<byte>.Shared.Rent(ChunkBytes);
         var next = ArrayPool<byte>.Shared.Rent(ChunkBytes);
         try
@@ -61,6 +57,18 @@ public static class FileHasher
             ArrayPool<byte>.Shared.Return(current);
             ArrayPool<byte>.Shared.Return(next);
         }
+    }
+
+    /// <summary>A hash ready for the content of a file of <paramref name="length"/> bytes: SHA-256, or SHA-1 already fed
+    /// git's <c>blob {length}\0</c> header.</summary>
+    public static IncrementalHash CreateHash(DigestAlgorithm algorithm, long length)
+    {
+        var hash = IncrementalHash.CreateHash(algorithm == DigestAlgorithm.Sha256 ? HashAlgorithmName.SHA256 : HashAlgorithmName.SHA1);
+        if (algorithm == DigestAlgorithm.GitBlobSha1)
+        {
+            hash.AppendData(Encoding.ASCII.GetBytes(string.Create(CultureInfo.InvariantCulture, $"blob {length}\0")));
+        }
+        return hash;
     }
 
     private static async Task DrainAsync(ValueTask<int> read)
