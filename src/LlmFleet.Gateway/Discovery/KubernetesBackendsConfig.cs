@@ -1,8 +1,8 @@
 namespace LlmFleet.Gateway.Discovery;
 
 /// <summary>
-/// <c>backends: { kubernetes: { namespace, service, port, served_model, api_key_env } }</c>: the pool's backends are the ready, not terminating
-/// endpoints of a Service, followed through its EndpointSlices instead of listed by URL.
+/// <c>backends: { kubernetes: { namespace, service, port, served_model, api_key_env } }</c>: the pool's backends are
+/// the ready, not terminating endpoints of a Service, followed through its EndpointSlices instead of listed by URL.
 /// </summary>
 public sealed record KubernetesBackendsConfig
 {

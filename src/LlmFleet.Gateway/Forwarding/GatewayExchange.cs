@@ -15,7 +15,6 @@ internal sealed class GatewayExchange(GatewayRequest request, TimeProvider time)
 {
     private PooledBody? _rewritten;
     private byte[]? _rewrittenFor;
-    private PoolBackend? _backend;
 
     /// <summary>Bit per pool backend already tried for this request.</summary>
     public ulong Tried { get; private set; }
@@ -40,7 +39,6 @@ internal sealed class GatewayExchange(GatewayRequest request, TimeProvider time)
         context.Request.Body = body.OpenRead();
         context.Request.ContentLength = body.Length;
         context.Request.Headers.TransferEncoding = default;
-        _backend = backend;
         Tried |= 1UL << backend.Index;
         RetryRequested = false;
         UpstreamStatus = 0;
@@ -68,7 +66,7 @@ internal sealed class GatewayExchange(GatewayRequest request, TimeProvider time)
     {
         await base.TransformRequestAsync(httpContext, proxyRequest, destinationPrefix, cancellationToken);
         proxyRequest.Options.Set(UpstreamClient.ConnectTimeoutOption, request.Pool.Config.Timeouts.Connect);
-        if (_backend?.Authorization is { } authorization)
+        if (request.Backend?.Authorization is { } authorization) // the backend of this attempt
         {
             proxyRequest.Headers.Remove("Authorization");
             proxyRequest.Headers.TryAddWithoutValidation("Authorization", authorization);
