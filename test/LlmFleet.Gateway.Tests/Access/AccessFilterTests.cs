@@ -4,8 +4,6 @@ using LlmFleet.Gateway.Access.Keys;
 using LlmFleet.Gateway.Configuration;
 using LlmFleet.Gateway.Tests.Functional;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.Extensions.Logging;
 
 namespace LlmFleet.Gateway.Tests.Access;
 
@@ -56,14 +54,8 @@ public sealed class AccessFilterTests
 
     /// <summary>A backend that records the credentials it is sent and, like vLLM started with <c>--api-key</c>,
     /// answers 401 unless <paramref name="requiredKey"/> (when given) comes as a bearer token.</summary>
-    private static async Task<WebApplication> StartRecordingBackendAsync(System.Collections.Concurrent.ConcurrentQueue<string> heard, string? requiredKey = null)
-    {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
-        builder.Logging.ClearProviders();
-        var backend = builder.Build();
-        backend.MapGet("/health", () => "ok");
-        backend.MapPost("/v1/chat/completions", (Microsoft.AspNetCore.Http.HttpContext http) =>
+    private static Task<WebApplication> StartRecordingBackendAsync(System.Collections.Concurrent.ConcurrentQueue<string> heard, string? requiredKey = null) =>
+        TestFleet.StartStandInAsync(backend => backend.MapPost("/v1/chat/completions", (Microsoft.AspNetCore.Http.HttpContext http) =>
         {
             heard.Enqueue($"authorization={http.Request.Headers.Authorization}; x-api-key={http.Request.Headers["x-api-key"]}");
             if (requiredKey is not null && http.Request.Headers.Authorization != $"Bearer {requiredKey}")
@@ -73,10 +65,7 @@ public sealed class AccessFilterTests
             return Microsoft.AspNetCore.Http.Results.Text(
                 """{"id":"c","object":"chat.completion","created":1,"model":"m","choices":[],"usage":{"prompt_tokens":1,"completion_tokens":1,"total_tokens":2}}""",
                 "application/json");
-        });
-        await backend.StartAsync(Ct);
-        return backend;
-    }
+        }));
 
     [Fact]
     public async Task Request_WithValidKey_ReachesTheBackendWithoutTheKey()

@@ -3,9 +3,7 @@ using System.Text.Json;
 using LlmFleet.Gateway.Configuration;
 using LlmFleet.Vllm.Metrics;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.Logging;
 
 namespace LlmFleet.Gateway.Tests.Functional;
 
@@ -40,12 +38,7 @@ public sealed class EndpointTests
     public async Task Responses_RoutedByModel_ReachTheBackendsResponsesApiUnderItsServedName()
     {
         // The twin does not serve OpenAI's Responses API (vLLM does): a small backend answers with what it received.
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
-        builder.Logging.ClearProviders();
-        await using var backend = builder.Build();
-        backend.MapGet("/health", () => "ok");
-        backend.MapPost("/v1/responses", async (HttpContext http) =>
+        await using var backend = await TestFleet.StartStandInAsync(app => app.MapPost("/v1/responses", async (HttpContext http) =>
         {
             using var request = await JsonDocument.ParseAsync(http.Request.Body);
             return Results.Json(new
@@ -57,8 +50,7 @@ public sealed class EndpointTests
                 input = request.RootElement.GetProperty("input").GetString(),
                 usage = new { input_tokens = 7, output_tokens = 3, total_tokens = 10 },
             });
-        });
-        await backend.StartAsync(TestContext.Current.CancellationToken);
+        }));
         var served = "zai-org/GLM-5.2";
         await using var fleet = await TestFleet.StartAsync(twins: 0,
             model: m => m with { Backends = [new BackendConfig { Url = new Uri(backend.Urls.First()), ServedModel = served }] });

@@ -7,6 +7,8 @@ using LlmFleet.Gateway.Hosting;
 using LlmFleet.Gateway.Routing;
 using LlmFleet.Simulation;
 using LlmFleet.Vllm.Metrics;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.Logging;
 using OpenAI;
 
@@ -68,6 +70,22 @@ internal sealed class TestFleet : IAsyncDisposable
         var config = new FleetConfig { Models = [model?.Invoke(m) ?? m] };
         var gateway = await StartGatewayAsync(new GatewayOptions { Config = fleet?.Invoke(config) ?? config });
         return new TestFleet(started, gateway);
+    }
+
+    /// <summary>
+    /// A small backend on 127.0.0.1 (port 0) standing in for vLLM where the twin lacks what a test needs: it answers
+    /// <c>/health</c>, and <paramref name="map"/> adds the endpoints under test.
+    /// </summary>
+    public static async Task<WebApplication> StartStandInAsync(Action<WebApplication> map)
+    {
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.WebHost.UseUrls("http://127.0.0.1:0");
+        builder.Logging.ClearProviders();
+        var backend = builder.Build();
+        backend.MapGet("/health", () => "ok");
+        map(backend);
+        await backend.StartAsync(TestContext.Current.CancellationToken);
+        return backend;
     }
 
     public static Task<RunningGateway> StartGatewayAsync(GatewayOptions options) =>
