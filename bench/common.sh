@@ -11,8 +11,16 @@ cleanup() { for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done; wait 
 trap cleanup EXIT
 command -v wrk >/dev/null || { echo "needs: apt-get install -y wrk" >&2; exit 2; }
 
-build_cli() { # LLMFLEET_BENCH_NO_BUILD=1 reuses the last Release build
-  [ "${LLMFLEET_BENCH_NO_BUILD:-0}" = 1 ] || dotnet build "$ROOT/src/LlmFleet.Cli" -c Release -v q -nologo >"$WORK/build.log" 2>&1 || { cat "$WORK/build.log" >&2; exit 1; }
+# build_release PROJECT_DIR: a quiet Release build of a project under the repository root, its log shown only when it
+# fails. LLMFLEET_BENCH_NO_BUILD=1 reuses the last Release build.
+build_release() {
+  [ "${LLMFLEET_BENCH_NO_BUILD:-0}" = 1 ] && return 0
+  local log="$WORK/build-$(basename "$1").log"
+  dotnet build "$ROOT/$1" -c Release -v q -nologo >"$log" 2>&1 || { cat "$log" >&2; exit 1; }
+}
+
+build_cli() {
+  build_release src/LlmFleet.Cli
   CLI=(dotnet "$LLMFLEET_ARTIFACTS/bin/LlmFleet.Cli/release/llmfleet.dll")
 }
 

@@ -56,7 +56,7 @@ NGINX
 # start_bare PORT UPSTREAM: bench/gateway/BareProxy (Kestrel + YARP's forwarder and nothing else) in its own process,
 # the floor of the stack the gateway is built on; sets BARE_PID.
 start_bare() {
-  [ "${LLMFLEET_BENCH_NO_BUILD:-0}" = 1 ] || dotnet build "$ROOT/bench/gateway/BareProxy" -c Release -v q -nologo >"$WORK/build-bare.log" 2>&1 || { cat "$WORK/build-bare.log" >&2; exit 1; }
+  build_release bench/gateway/BareProxy
   dotnet "$LLMFLEET_ARTIFACTS/bin/BareProxy/release/BareProxy.dll" "$2" "http://127.0.0.1:$1" >"$WORK/bare.log" 2>&1 &
   BARE_PID=$!
   PIDS+=($BARE_PID)
