@@ -174,23 +174,30 @@ internal sealed class FakeHub : IAsyncDisposable
             body[body.Length / 2] ^= 0x40;
         }
         context.Response.ContentLength = body.Length;
-        if (path == CutOncePath)
+        if (path == CutOncePath || path == StallOncePath)
         {
-            CutOncePath = null;
+            // Half the bytes, then the connection is cut (CutOncePath) or hangs until the client leaves (StallOncePath).
+            var cut = path == CutOncePath;
+            if (cut)
+            {
+                CutOncePath = null;
+            }
+            else
+            {
+                StallOncePath = null;
+            }
+            Record(context, context.Response.StatusCode, body.Length / 2);
             await context.Response.Body.WriteAsync(body.AsMemory(0, body.Length / 2));
             await context.Response.Body.FlushAsync();
-            await Task.Delay(100); // the abort resets the connection, which drops whatever the client has not read yet
-            Record(context, context.Response.StatusCode, body.Length / 2);
-            context.Abort();
-            return;
-        }
-        if (path == StallOncePath)
-        {
-            StallOncePath = null;
-            Record(context, context.Response.StatusCode, body.Length / 2);
-            await context.Response.Body.WriteAsync(body.AsMemory(0, body.Length / 2));
-            await context.Response.Body.FlushAsync();
-            await Task.Delay(Timeout.Infinite, context.RequestAborted).ContinueWith(_ => { }, TaskScheduler.Default);
+            if (cut)
+            {
+                await Task.Delay(100); // the abort resets the connection, which drops whatever the client has not read yet
+                context.Abort();
+            }
+            else
+            {
+                await Task.Delay(Timeout.Infinite, context.RequestAborted).ContinueWith(_ => { }, TaskScheduler.Default);
+            }
             return;
         }
         Record(context, context.Response.StatusCode, body.Length);
