@@ -9,7 +9,7 @@ namespace LlmFleet.Operations.Download;
 
 /// <summary>
 /// Downloads one file into its partial path in chunks of <see cref="DownloadOptions.ChunkBytes"/>, each request asking
-/// for a run of them, several requests at once, handed out in file order so that they complete nearly in order. Each
+/// for a run of them, several requests at once, handed out in file order by a <see cref="RangeSchedule"/>. Each
 /// connection hands the buffers it wrote to a <see cref="PrefixHasher"/>, which hashes the contiguous written prefix
 /// while the transfer goes on (from memory when in order, read back from the page cache otherwise). The prefix length
 /// is saved beside the partial file at each chunk boundary: a killed process, dropped connection or restart days later
@@ -25,9 +25,6 @@ internal sealed class ChunkedDownload(HubClient client, HubRepo repo, HubFile fi
 
     /// <summary>Written blocks waiting for the hasher; when it falls behind, the connections wait (bounded memory).</summary>
     private const int BlocksInFlight = 16;
-
-    /// <summary>Most chunks one request asks for (1 GiB of 16 MiB chunks).</summary>
-    private const int MaxChunksPerRequest = 64;
 
     private readonly string _statePath = partialPath + ".json";
     private readonly ContentLocation _location = new(client.ResolveUrl(repo.RepoId, repo.Commit, file.Path));
@@ -51,22 +48,15 @@ internal sealed class ChunkedDownload(HubClient client, HubRepo repo, HubFile fi
         var count = (int)((file.SizeBytes - start + chunk - 1) / chunk);
         var blocks = Channel.CreateBounded<WrittenBlock>(new BoundedChannelOptions(BlocksInFlight) { SingleReader = true });
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        // One request asks for a run of consecutive chunks. Every request costs a round trip in which no bytes flow
-        // (on a 100 ms link, a third of the time a 16 MiB range takes at 150 MB/s), so runs are as long as still gives
-        // each connection about two of them per file: the work spreads over the connections and ends evenly.
         var connectionCount = Math.Max(1, options.Connections);
-        var perRequest = Math.Clamp(count / (2 * connectionCount), 1, MaxChunksPerRequest);
-        var requests = (count + perRequest - 1) / perRequest;
-        var next = -1;
-        var workers = Enumerable.Range(0, Math.Min(connectionCount, requests)).Select(_ => Task.Run(async () =>
+        var schedule = new RangeSchedule(start, file.SizeBytes, chunk, connectionCount);
+        var workers = Enumerable.Range(0, Math.Min(connectionCount, count)).Select(_ => Task.Run(async () =>
         {
-            int r;
-            while ((r = Interlocked.Increment(ref next)) < requests)
+            while (schedule.TryTake(out var from, out var to))
             {
-                var from = start + ((long)r * perRequest * chunk);
                 try
                 {
-                    await FetchAsync(handle, from, Math.Min(file.SizeBytes, from + (perRequest * chunk)), blocks.Writer, stop.Token);
+                    await FetchAsync(handle, from, to, blocks.Writer, stop.Token);
                 }
                 catch
                 {

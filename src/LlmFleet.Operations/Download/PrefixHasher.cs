@@ -30,18 +30,44 @@ internal sealed class PrefixHasher(SafeFileHandle handle, IncrementalHash hash, 
     public async Task RunAsync(ChannelReader<WrittenBlock> blocks, Action<long> prefixSaved, CancellationToken cancellationToken)
     {
         var savedChunk = ChunkOf(Hashed);
-        while (Hashed < size && await blocks.WaitToReadAsync(cancellationToken))
+        var readBack = ArrayPool<byte>.Shared.Rent(FileHasher.ChunkBytes);
+        try
+        {
+            while (Hashed < size && await blocks.WaitToReadAsync(cancellationToken))
+            {
+                Advance(blocks, readBack);
+                if (Hashed == size || ChunkOf(Hashed) != savedChunk)
+                {
+                    savedChunk = ChunkOf(Hashed);
+                    prefixSaved(Hashed);
+                }
+            }
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(readBack);
+        }
+    }
+
+    /// <summary>
+    /// Takes the blocks that arrived, then reads back and hashes what other connections wrote beyond the prefix, one
+    /// buffer at a time. Between buffers it takes the blocks that arrived meanwhile: the connections wait on a bounded
+    /// channel, and a read-back of hundreds of megabytes in one go would leave them, and the network, idle.
+    /// </summary>
+    private void Advance(ChannelReader<WrittenBlock> blocks, byte[] readBack)
+    {
+        while (true)
         {
             while (blocks.TryRead(out var block))
             {
                 Take(block);
             }
-            CatchUp();
-            if (Hashed == size || ChunkOf(Hashed) != savedChunk)
+            var end = Hashed < size ? _writtenEnd[ChunkOf(Hashed)] : Hashed;
+            if (end <= Hashed)
             {
-                savedChunk = ChunkOf(Hashed);
-                prefixSaved(Hashed);
+                return;
             }
+            Hashed += HashFromFile(handle, hash, readBack, Hashed, end);
         }
     }
 
@@ -69,21 +95,6 @@ internal sealed class PrefixHasher(SafeFileHandle handle, IncrementalHash hash, 
         }
     }
 
-    /// <summary>Reads back and hashes what other connections wrote beyond the prefix, chunk by chunk.</summary>
-    private void CatchUp()
-    {
-        while (Hashed < size)
-        {
-            var end = _writtenEnd[ChunkOf(Hashed)];
-            if (end <= Hashed)
-            {
-                return;
-            }
-            HashFileRange(handle, hash, Hashed, end);
-            Hashed = end;
-        }
-    }
-
     private int ChunkOf(long offset) => (int)((Math.Min(offset, size - 1) - _start) / chunkBytes);
 
     private static long[] InitialMarks(long start, long size, long chunkBytes)
@@ -104,18 +115,24 @@ internal sealed class PrefixHasher(SafeFileHandle handle, IncrementalHash hash, 
         {
             while (from < to)
             {
-                var read = RandomAccess.Read(handle, buffer.AsSpan(0, (int)Math.Min(buffer.Length, to - from)), from);
-                if (read == 0)
-                {
-                    throw new IOException("partial file shorter than expected");
-                }
-                hash.AppendData(buffer.AsSpan(0, read));
-                from += read;
+                from += HashFromFile(handle, hash, buffer, from, to);
             }
         }
         finally
         {
             ArrayPool<byte>.Shared.Return(buffer);
         }
+    }
+
+    /// <summary>Reads one buffer's worth of [from, to) and hashes it; returns the bytes read.</summary>
+    private static int HashFromFile(SafeFileHandle handle, IncrementalHash hash, byte[] buffer, long from, long to)
+    {
+        var read = RandomAccess.Read(handle, buffer.AsSpan(0, (int)Math.Min(buffer.Length, to - from)), from);
+        if (read == 0)
+        {
+            throw new IOException("partial file shorter than expected");
+        }
+        hash.AppendData(buffer.AsSpan(0, read));
+        return read;
     }
 }

@@ -45,6 +45,13 @@ public sealed class ModelDownloaderTests
         }
     }
 
+    /// <summary>The bytes a request's Range header asks for.</summary>
+    private static long RangeLength(HubRequest request)
+    {
+        var parts = request.Range!["bytes=".Length..].Split('-');
+        return long.Parse(parts[1], CultureInfo.InvariantCulture) - long.Parse(parts[0], CultureInfo.InvariantCulture) + 1;
+    }
+
     [Fact]
     public async Task RunAsync_PlainFolder_WritesEveryFileVerified_AndSecondRunDownloadsNothing()
     {
@@ -116,7 +123,7 @@ public sealed class ModelDownloaderTests
         var dir = TestPaths.NewTempDirectory();
         await Downloader(hub).RunAsync(Options(hub, dir: dir), cancellationToken: Ct);
         AssertSameFiles(hub.Files, dir, hub.Files.Keys);
-        Assert.Contains(hub.Requests, r => r.Path.Contains("path=model-00001", StringComparison.Ordinal) && r.BytesSent == Chunk / 2);
+        Assert.Contains(hub.Requests, r => r.Path.Contains("path=model-00001", StringComparison.Ordinal) && r.BytesSent == RangeLength(r) / 2);
     }
 
     [Fact]
@@ -142,31 +149,46 @@ public sealed class ModelDownloaderTests
     public async Task RunAsync_ManyRanges_AskTheHubOncePerConnectionThenGoStraightToTheCdn()
     {
         await using var hub = await FakeHub.StartAsync(Model());
-        var shard = "model-00001-of-00002.safetensors"; // 10 ranges
+        var shard = "model-00001-of-00002.safetensors"; // 10 chunks over 4 connections: a run of 2, then 8 single chunks
         await Downloader(hub).RunAsync(Options(hub, dir: TestPaths.NewTempDirectory(), include: [shard]), cancellationToken: Ct);
         var resolves = hub.Requests.Count(r => r.Path.Contains("/resolve/", StringComparison.Ordinal));
         var ranges = hub.Requests.Count(r => r.Path.StartsWith("/cdn/", StringComparison.Ordinal));
-        Assert.Equal(10, ranges);
+        Assert.Equal(9, ranges);
         Assert.InRange(resolves, 1, 4); // the first request of each of the 4 connections may start before any answer
     }
 
     [Fact]
     public async Task RunAsync_OneConnection_AsksForRunsOfChunksNotEachChunk()
     {
-        await using var hub = await FakeHub.StartAsync(new Dictionary<string, byte[]> { ["model.safetensors"] = Bytes((Chunk * 40) + 5, 11) });
+        await using var hub = await FakeHub.StartAsync(new Dictionary<string, byte[]> { ["model.safetensors"] = Bytes((Chunk * 129) + 5, 11) });
         var dir = TestPaths.NewTempDirectory();
         await Downloader(hub).RunAsync(Options(hub, dir: dir) with { Connections = 1 }, cancellationToken: Ct);
         AssertSameFiles(hub.Files, dir, hub.Files.Keys);
-        // 41 chunks, about two runs per connection: 20 chunks per request.
-        Assert.Equal([$"bytes=0-{(Chunk * 20) - 1}", $"bytes={Chunk * 20}-{(Chunk * 40) - 1}", $"bytes={Chunk * 40}-{Chunk * 40 + 4}"],
+        // 130 chunks over one connection: runs of the longest, 64 chunks per request.
+        Assert.Equal([$"bytes=0-{(Chunk * 64) - 1}", $"bytes={Chunk * 64}-{(Chunk * 128) - 1}", $"bytes={Chunk * 128}-{Chunk * 129 + 4}"],
             hub.Requests.Where(r => r.Path.StartsWith("/cdn/", StringComparison.Ordinal)).Select(r => r.Range));
+    }
+
+    [Fact]
+    public async Task RunAsync_FourConnections_LastRequestsAreSingleChunks()
+    {
+        await using var hub = await FakeHub.StartAsync(new Dictionary<string, byte[]> { ["model.safetensors"] = Bytes(Chunk * 64, 12) });
+        var dir = TestPaths.NewTempDirectory();
+        await Downloader(hub).RunAsync(Options(hub, dir: dir) with { Connections = 4 }, cancellationToken: Ct);
+        AssertSameFiles(hub.Files, dir, hub.Files.Keys);
+        // 64 chunks: the first request asks for 64 / 8 of them, and the runs shrink to one chunk as the file ends.
+        var lengths = hub.Requests.Where(r => r.Path.StartsWith("/cdn/", StringComparison.Ordinal)).Select(RangeLength).ToList();
+        Assert.Equal(Chunk * 8, lengths.Max());
+        Assert.Equal(Chunk * 64, lengths.Sum());
+        Assert.Equal(8, lengths.Count(l => l == Chunk)); // the last 8 chunks, one request each
     }
 
     [Fact]
     public async Task RunAsync_CdnLinkExpiresMidFile_ResolvesAgainAndCompletes()
     {
-        await using var hub = await FakeHub.StartAsync(Model());
-        hub.ExpireLinksAfter = 6;
+        // 130 chunks over one connection: three ranges, the second of which finds its link expired.
+        await using var hub = await FakeHub.StartAsync(new Dictionary<string, byte[]> { ["model.safetensors"] = Bytes(Chunk * 130, 13) });
+        hub.ExpireLinksAfter = 1;
         var dir = TestPaths.NewTempDirectory();
         await Downloader(hub).RunAsync(Options(hub, dir: dir) with { Connections = 1 }, cancellationToken: Ct);
         AssertSameFiles(hub.Files, dir, hub.Files.Keys);

@@ -45,4 +45,40 @@ public sealed class PrefixHasherTests
         Assert.All(saved, s => Assert.True(s % Chunk == 0 || s == data.Length, $"saved mid-chunk at {s}"));
         Assert.Equal(data.Length, saved[^1]);
     }
+
+    [Fact]
+    public async Task RunAsync_BlocksArriveWhileReadingBack_TakesThemAndHashesTheWholeFile()
+    {
+        // Chunks of 3 MiB, so that reading one back takes several buffers; a bounded channel of one block, as the
+        // connections use, filled by a writer while the hasher reads back.
+        const int chunk = 3 << 20;
+        var data = new byte[(chunk * 4) + 777];
+        new Random(11).NextBytes(data);
+        var path = Path.Combine(TestPaths.NewTempDirectory(), "model.safetensors.incomplete");
+        await File.WriteAllBytesAsync(path, data, TestContext.Current.CancellationToken);
+        using var handle = File.OpenHandle(path);
+        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        var hasher = new PrefixHasher(handle, hash, start: 0, size: data.Length, chunkBytes: chunk);
+        var blocks = Channel.CreateBounded<WrittenBlock>(1);
+
+        var writer = Task.Run(async () =>
+        {
+            // Chunks 1 and 2 first (read back later), then chunk 0 opens the prefix, then 3 and the tail come in
+            // 64 KiB blocks while the hasher reads chunks 1 and 2 back.
+            (int From, int To)[] order = [(chunk, chunk * 3), (0, chunk)];
+            foreach (var (from, to) in order.Concat(Enumerable.Range(0, (data.Length - (chunk * 3) + 65535) / 65536)
+                .Select(i => (chunk * 3 + (i * 65536), Math.Min(data.Length, chunk * 3 + ((i + 1) * 65536))))))
+            {
+                var buffer = ArrayPool<byte>.Shared.Rent(to - from);
+                data.AsSpan(from, to - from).CopyTo(buffer);
+                await blocks.Writer.WriteAsync(new WrittenBlock(from, buffer, to - from), TestContext.Current.CancellationToken);
+            }
+            blocks.Writer.Complete();
+        }, TestContext.Current.CancellationToken);
+        await hasher.RunAsync(blocks.Reader, _ => { }, TestContext.Current.CancellationToken);
+        await writer;
+
+        Assert.Equal(data.Length, hasher.Hashed);
+        Assert.Equal(SHA256.HashData(data), hash.GetCurrentHash());
+    }
 }
