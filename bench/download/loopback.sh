@@ -27,7 +27,19 @@ dotnet build -c Release src/LlmFleet.Cli -v q -nologo >/dev/null
 LLMFLEET="dotnet $out/bin/LlmFleet.Cli/release/llmfleet.dll"
 
 median() { sort -g | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'; }
-seconds() { local s e; s=$(date +%s.%N); "$@" >/dev/null; e=$(date +%s.%N); echo "$e - $s" | bc -l; }
+# nginx_cpu: CPU seconds the nginx worker has used so far.
+nginx_cpu() { awk -v hz="$(getconf CLK_TCK)" '{print ($14 + $15) / hz}' "/proc/$(pgrep -P "$(cat "$work/nginx.pid")")/stat"; }
+# timed FILE COMMAND...: appends the command's wall-clock seconds to FILE, its CPU seconds (user + system, child
+# processes included) to FILE.cpu and nginx's to FILE.nginx: on two cores, the tool and the server share one budget.
+timed() {
+  local file=$1 TIMEFORMAT='%R %U %S' t n0
+  shift
+  n0=$(nginx_cpu)
+  t=$( { time "$@" >/dev/null 2>&3; } 3>&2 2>&1 )
+  echo "${t%% *}" >> "$file"
+  echo "$t" | awk '{print $2 + $3}' >> "$file.cpu"
+  echo "$(nginx_cpu) - $n0" | bc -l >> "$file.nginx"
+}
 
 # serve FILE...: the hub listing (sizes and LFS sha256) of the given files, and nginx serving them.
 serve() {
@@ -64,7 +76,7 @@ serve "$work/served/model.safetensors"
 url="http://127.0.0.1:$port"
 get() { $LLMFLEET download bench/model --dir "$work/dl" --endpoint "$url" --connections "$1" --json; }
 
-: > "$work/curl.t"; : > "$work/pipe.t"; : > "$work/one.t"; : > "$work/eight.t"
+: > "$work/curl.t"; : > "$work/pipe.t"; : > "$work/one.t"; : > "$work/eight.t"; rm -f "$work"/*.t.cpu "$work"/*.t.nginx
 # One untimed download by each tool first: the first writer of a run pays for the VM's first touch of the memory
 # that backs the page cache, which made the first timed run up to twice as slow as the others.
 mkdir -p "$work/dl"; curl -sf -o "$work/dl/curl.bin" "$url/bench/model/resolve/main/model.safetensors"
@@ -72,21 +84,29 @@ rm -rf "$work/dl"; get 8 >/dev/null
 # Each run starts with no dirty pages left by the one before (sync), so write-back falls on each tool alike.
 for _ in $(seq "$runs"); do
   rm -rf "$work/dl"; mkdir -p "$work/dl"; sync
-  seconds curl -sf -o "$work/dl/curl.bin" "$url/bench/model/resolve/main/model.safetensors" >> "$work/curl.t"
+  timed "$work/curl.t" curl -sf -o "$work/dl/curl.bin" "$url/bench/model/resolve/main/model.safetensors"
   rm -rf "$work/dl"; mkdir -p "$work/dl"; sync
-  seconds bash -c "curl -sf '$url/bench/model/resolve/main/model.safetensors' | tee '$work/dl/pipe.bin' | openssl dgst -sha256" >> "$work/pipe.t"
+  timed "$work/pipe.t" bash -c "curl -sf '$url/bench/model/resolve/main/model.safetensors' | tee '$work/dl/pipe.bin' | openssl dgst -sha256"
   rm -rf "$work/dl"; sync
-  seconds get 1 >> "$work/one.t"
+  timed "$work/one.t" get 1
   rm -rf "$work/dl"; sync
-  seconds get 8 >> "$work/eight.t"
+  timed "$work/eight.t" get 8
 done
-curl_t=$(median < "$work/curl.t"); pipe_t=$(median < "$work/pipe.t"); one_t=$(median < "$work/one.t"); eight_t=$(median < "$work/eight.t")
+curl_t=$(median < "$work/curl.t")
 echo "load average: $(cut -d' ' -f1-3 /proc/loadavg); $(nproc) cores; $(curl --version | head -1 | cut -d' ' -f1-2); $(nginx -v 2>&1)"
 printf 'one %s GB file on loopback, median of %s interleaved runs:\n' "$size_gb" "$runs"
-printf '  curl (no hash)                        %6.2f s  %7.0f MB/s   runs: %s\n' "$curl_t" "$(echo "$bytes / $curl_t / 1000000" | bc -l)" "$(xargs printf '%.2f ' < "$work/curl.t")"
-printf '  curl | tee | openssl sha256         %6.2f s  %7.0f MB/s  (ratio to curl %.2f)   runs: %s\n' "$pipe_t" "$(echo "$bytes / $pipe_t / 1000000" | bc -l)" "$(echo "$curl_t / $pipe_t" | bc -l)" "$(xargs printf '%.2f ' < "$work/pipe.t")"
-printf '  llmfleet download --connections 1     %6.2f s  %7.0f MB/s  (ratio to curl %.2f)   runs: %s\n' "$one_t" "$(echo "$bytes / $one_t / 1000000" | bc -l)" "$(echo "$curl_t / $one_t" | bc -l)" "$(xargs printf '%.2f ' < "$work/one.t")"
-printf '  llmfleet download --connections 8     %6.2f s  %7.0f MB/s  (ratio to curl %.2f)   runs: %s\n' "$eight_t" "$(echo "$bytes / $eight_t / 1000000" | bc -l)" "$(echo "$curl_t / $eight_t" | bc -l)" "$(xargs printf '%.2f ' < "$work/eight.t")"
+# row LABEL FILE: median time, rate, ratio to curl, median CPU seconds of the tool and of nginx, every run's time.
+row() {
+  local t
+  t=$(median < "$2")
+  printf '  %-36s %6.2f s  %5.0f MB/s  ratio to curl %.2f  CPU %5.2f s + nginx %4.2f s   runs: %s\n' "$1" "$t" \
+    "$(echo "$bytes / $t / 1000000" | bc -l)" "$(echo "$curl_t / $t" | bc -l)" "$(median < "$2.cpu")" "$(median < "$2.nginx")" \
+    "$(xargs printf '%.2f ' < "$2")"
+}
+row "curl (no hash)" "$work/curl.t"
+row "curl | tee | openssl sha256" "$work/pipe.t"
+row "llmfleet download --connections 1" "$work/one.t"
+row "llmfleet download --connections 8" "$work/eight.t"
 
 if [ "${SCALING:-1}" = 0 ]; then exit 0; fi
 # Several files: the same bytes as 8 files of SIZE_GB/8, so that --connections also spreads the hashing over files.
@@ -95,11 +115,12 @@ for i in 1 2 3 4 5 6 7 8; do head -c $((bytes / 8)) /dev/urandom > "$work/served
 serve "$work"/served/*.safetensors
 echo "8 files of $((size_gb * 1000 / 8)) MB:"
 for c in 1 2 4 8; do
-  : > "$work/c.t"
+  : > "$work/c.t"; rm -f "$work/c.t.cpu" "$work/c.t.nginx"
   for _ in $(seq "$runs"); do
     rm -rf "$work/dl"; sync
-    seconds get "$c" >> "$work/c.t"
+    timed "$work/c.t" get "$c"
   done
   t=$(median < "$work/c.t")
-  printf '  --connections %-2s               %6.2f s  %7.0f MB/s\n' "$c" "$t" "$(echo "$bytes / $t / 1000000" | bc -l)"
+  printf '  --connections %-2s               %6.2f s  %7.0f MB/s  CPU %5.2f s + nginx %4.2f s\n' "$c" "$t" \
+    "$(echo "$bytes / $t / 1000000" | bc -l)" "$(median < "$work/c.t.cpu")" "$(median < "$work/c.t.nginx")"
 done
