@@ -8,15 +8,15 @@ namespace LlmFleet.Operations.Download;
 /// time a 16 MiB range takes at 150 MB/s).</item>
 /// <item>Each run takes 1/(2 × connections) of what remains, so runs end short. SHA-256 is sequential: the bytes that
 /// other connections wrote beyond the hashed prefix when the last range arrives are hashed after it, while the network
-/// has nothing left to do. With equal runs of half the file per connection, that was up to 7/16 of a file over eight
-/// connections; with shrinking runs, it is a few chunks.</item>
+/// has nothing left to do. With equal runs, two per connection, that was up to 7/16 of a file over eight connections;
+/// with shrinking runs, it is a few chunks.</item>
 /// <item>A single connection writes in order and never gets ahead of the hasher, so its runs stay at the longest.</item>
 /// </list>
 /// </summary>
 internal sealed class RangeSchedule(long start, long size, long chunkBytes, int connections)
 {
     /// <summary>Most chunks one request asks for (1 GiB of 16 MiB chunks).</summary>
-    public const int MaxChunksPerRequest = 64;
+    private const int MaxChunksPerRequest = 64;
 
     private readonly Lock _lock = new();
     private readonly long _share = connections <= 1 ? 1 : 2L * connections;

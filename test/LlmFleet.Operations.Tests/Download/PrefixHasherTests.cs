@@ -51,23 +51,23 @@ public sealed class PrefixHasherTests
     {
         // Chunks of 3 MiB, so that reading one back takes several buffers; a bounded channel of one block, as the
         // connections use, filled by a writer while the hasher reads back.
-        const int chunk = 3 << 20;
-        var data = new byte[(chunk * 4) + 777];
+        const int chunkBytes = 3 << 20;
+        var data = new byte[(chunkBytes * 4) + 777];
         new Random(11).NextBytes(data);
         var path = Path.Combine(TestPaths.NewTempDirectory(), "model.safetensors.incomplete");
         await File.WriteAllBytesAsync(path, data, TestContext.Current.CancellationToken);
         using var handle = File.OpenHandle(path);
         using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-        var hasher = new PrefixHasher(handle, hash, start: 0, size: data.Length, chunkBytes: chunk);
+        var hasher = new PrefixHasher(handle, hash, start: 0, size: data.Length, chunkBytes: chunkBytes);
         var blocks = Channel.CreateBounded<WrittenBlock>(1);
 
         var writer = Task.Run(async () =>
         {
             // Chunks 1 and 2 first (read back later), then chunk 0 opens the prefix, then 3 and the tail come in
             // 64 KiB blocks while the hasher reads chunks 1 and 2 back.
-            (int From, int To)[] order = [(chunk, chunk * 3), (0, chunk)];
-            foreach (var (from, to) in order.Concat(Enumerable.Range(0, (data.Length - (chunk * 3) + 65535) / 65536)
-                .Select(i => (chunk * 3 + (i * 65536), Math.Min(data.Length, chunk * 3 + ((i + 1) * 65536))))))
+            (int From, int To)[] order = [(chunkBytes, chunkBytes * 3), (0, chunkBytes)];
+            foreach (var (from, to) in order.Concat(Enumerable.Range(0, (data.Length - (chunkBytes * 3) + 65535) / 65536)
+                .Select(i => (chunkBytes * 3 + (i * 65536), Math.Min(data.Length, chunkBytes * 3 + ((i + 1) * 65536))))))
             {
                 var buffer = ArrayPool<byte>.Shared.Rent(to - from);
                 data.AsSpan(from, to - from).CopyTo(buffer);
