@@ -1,6 +1,6 @@
 # Helpers shared by the benchmark scripts: build the CLI once in Release, a work folder and the processes to stop
 # on exit, waiting for a log line, CPU time and RSS of processes from /proc, wrk with a POST body, medians.
-# Sourced (through bench/<area>/common.sh), not run. Needs: wrk (Debian package).
+# Sourced, directly or through bench/<area>/common.sh, not run. Scripts that drive load with wrk call needs_wrk.
 set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 export LLMFLEET_ARTIFACTS=${LLMFLEET_ARTIFACTS:-/tmp/art-bench}
@@ -9,7 +9,7 @@ WORK=$(mktemp -d /tmp/llmfleet-bench.XXXXXX)
 PIDS=()
 cleanup() { for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; }
 trap cleanup EXIT
-command -v wrk >/dev/null || { echo "needs: apt-get install -y wrk" >&2; exit 2; }
+needs_wrk() { command -v wrk >/dev/null || { echo "needs: apt-get install -y wrk" >&2; exit 2; }; }
 
 # build_release PROJECT_DIR: a quiet Release build of a project under the repository root, its log shown only when it
 # fails. LLMFLEET_BENCH_NO_BUILD=1 reuses the last Release build.

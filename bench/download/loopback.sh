@@ -12,23 +12,20 @@
 # pace of a 4 GB write and make runs vary twofold. Writes still go through the page cache exactly as on disk.
 #
 #   bench/download/loopback.sh [SIZE_GB=4] [RUNS=3]        (SCALING=0 skips the --connections series)
-set -euo pipefail
-cd "$(dirname "$0")/../.."
+source "$(dirname "$0")/../common.sh"
+cd "$ROOT"
 size_gb=${1:-4}
 runs=${2:-3}
 port=${PORT:-18431}
 command -v nginx >/dev/null || { echo "needs: apt-get install -y nginx-light" >&2; exit 2; }
 work=$(mktemp -d "${BENCH_DIR:-/dev/shm}/llmfleet-dlbench.XXXXXX")
 chmod 755 "$work" # nginx workers run as an unprivileged user
-out=${LLMFLEET_ARTIFACTS:-artifacts}
-trap '[ -f "$work/nginx.pid" ] && kill "$(cat "$work/nginx.pid")" 2>/dev/null; rm -rf "$work"' EXIT
+trap 'cleanup; [ -f "$work/nginx.pid" ] && kill "$(cat "$work/nginx.pid")" 2>/dev/null; rm -rf "$work"' EXIT
 
-dotnet build -c Release src/LlmFleet.Cli -v q -nologo >/dev/null
-LLMFLEET="dotnet $out/bin/LlmFleet.Cli/release/llmfleet.dll"
+build_cli
 
-median() { sort -g | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'; }
 # nginx_cpu: CPU seconds the nginx worker has used so far.
-nginx_cpu() { awk -v hz="$(getconf CLK_TCK)" '{print ($14 + $15) / hz}' "/proc/$(pgrep -P "$(cat "$work/nginx.pid")")/stat"; }
+nginx_cpu() { echo "$(cpu_ticks "$(pgrep -P "$(cat "$work/nginx.pid")")") / $(getconf CLK_TCK)" | bc -l; }
 # timed FILE COMMAND...: appends the command's wall-clock seconds to FILE, its CPU seconds (user + system, child
 # processes included) to FILE.cpu and nginx's to FILE.nginx: on two cores, the tool and the server share one budget.
 timed() {
@@ -74,7 +71,7 @@ head -c $((size_gb * 1000 * 1000 * 1000)) /dev/urandom > "$work/served/model.saf
 bytes=$(stat -c %s "$work/served/model.safetensors")
 serve "$work/served/model.safetensors"
 url="http://127.0.0.1:$port"
-get() { $LLMFLEET download bench/model --dir "$work/dl" --endpoint "$url" --connections "$1" --json; }
+get() { "${CLI[@]}" download bench/model --dir "$work/dl" --endpoint "$url" --connections "$1" --json; }
 
 : > "$work/curl.t"; : > "$work/pipe.t"; : > "$work/one.t"; : > "$work/eight.t"; rm -f "$work"/*.t.cpu "$work"/*.t.nginx
 # One untimed download by each tool first: the first writer of a run pays for the VM's first touch of the memory

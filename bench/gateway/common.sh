@@ -1,6 +1,7 @@
 # Helpers of the gateway benchmarks: bench/common.sh plus starting twins (the backends), the gateway and nginx, each
 # in a process of its own so that /proc gives each one's CPU time. Sourced, not run.
 source "$(dirname "${BASH_SOURCE[0]}")/../common.sh"
+needs_wrk
 
 # start_twins N SPEED PORT: N twins (and an unused gateway on PORT) in one process; sets TWINS (base URLs).
 start_twins() {

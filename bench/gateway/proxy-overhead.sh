@@ -8,7 +8,7 @@
 source "$(dirname "$0")/common.sh"
 RUNS=${1:-3}
 SECS=${2:-8}
-command -v nginx >/dev/null || { echo "needs: apt-get install -y nginx-light" >&2; exit 2; } # wrk: checked by bench/common.sh
+command -v nginx >/dev/null || { echo "needs: apt-get install -y nginx-light" >&2; exit 2; } # wrk: checked by bench/gateway/common.sh
 build_cli
 start_twins 1 0 18190
 TWIN=${TWINS[0]}

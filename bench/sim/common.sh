@@ -1,5 +1,6 @@
 # Helpers of the twin benchmarks: bench/common.sh plus starting `llmfleet sim` in its own process. Sourced, not run.
 source "$(dirname "${BASH_SOURCE[0]}")/../common.sh"
+needs_wrk
 
 # start_sim PORT ARGS...: one twin of GLM-5.2 FP8 on 8×H200 in its own process; sets SIM_PID and SERVED.
 start_sim() {

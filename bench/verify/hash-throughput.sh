@@ -5,20 +5,18 @@
 #   bench/verify/hash-throughput.sh [SIZE_GB=4] [RUNS=5]
 #
 # LLMFLEET: the command to run (default: a Release build of src/LlmFleet.Cli run with `dotnet`).
-set -euo pipefail
-cd "$(dirname "$0")/../.."
+source "$(dirname "$0")/../common.sh"
+cd "$ROOT"
 size_gb=${1:-4}
 runs=${2:-5}
 work=$(mktemp -d /var/tmp/llmfleet-hashbench.XXXXXX)
-trap 'rm -rf "$work"' EXIT
+trap 'cleanup; rm -rf "$work"' EXIT
 
 if [ -z "${LLMFLEET:-}" ]; then
-  out=${LLMFLEET_ARTIFACTS:-artifacts}
-  dotnet build -c Release src/LlmFleet.Cli -v q -nologo >/dev/null
-  LLMFLEET="dotnet $out/bin/LlmFleet.Cli/release/llmfleet.dll"
+  build_cli
+  LLMFLEET="${CLI[*]}"
 fi
 
-median() { sort -g | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'; }
 seconds() { local s e; s=$(date +%s.%N); "$@" >/dev/null; e=$(date +%s.%N); echo "$e - $s" | bc -l; }
 
 # One large file: single-stream throughput.
