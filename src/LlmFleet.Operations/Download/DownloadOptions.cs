@@ -11,7 +11,7 @@ namespace LlmFleet.Operations.Download;
 /// <param name="Token">Sent as a bearer token to <paramref name="Endpoint"/>'s host only, never to redirect targets.</param>
 /// <param name="Connections">Byte ranges fetched at once per file; default 8.</param>
 /// <param name="ChunkBytes">Unit a file is split into for hashing progress, resume and handing out work; default 16 MiB.
-/// One ranged request asks for a run of up to 64 chunks, about two runs per connection.</param>
+/// One ranged request asks for a run of them, as <see cref="RangeSchedule"/> hands out.</param>
 public sealed record DownloadOptions(
     string RepoId,
     string Revision = "main",

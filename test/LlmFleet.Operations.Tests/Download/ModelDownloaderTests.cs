@@ -45,11 +45,17 @@ public sealed class ModelDownloaderTests
         }
     }
 
-    /// <summary>The bytes a request's Range header asks for.</summary>
-    private static long RangeLength(HubRequest request)
+    /// <summary>The first and last byte a request's Range header asks for.</summary>
+    private static (long From, long To) RangeOf(HubRequest request)
     {
         var parts = request.Range!["bytes=".Length..].Split('-');
-        return long.Parse(parts[1], CultureInfo.InvariantCulture) - long.Parse(parts[0], CultureInfo.InvariantCulture) + 1;
+        return (long.Parse(parts[0], CultureInfo.InvariantCulture), long.Parse(parts[1], CultureInfo.InvariantCulture));
+    }
+
+    private static long RangeLength(HubRequest request)
+    {
+        var (from, to) = RangeOf(request);
+        return to - from + 1;
     }
 
     [Fact]
@@ -140,7 +146,7 @@ public sealed class ModelDownloaderTests
         Assert.Equal(2, content.Count);
         Assert.Equal($"bytes=0-{size - 1}", content[0].Range);
         // The retry starts where the received bytes ended (the reset may drop a few in flight), not at byte 0.
-        var resumedAt = long.Parse(content[1].Range!["bytes=".Length..].Split('-')[0], CultureInfo.InvariantCulture);
+        var resumedAt = RangeOf(content[1]).From;
         Assert.InRange(resumedAt, 1, content[0].BytesSent);
         Assert.Equal($"bytes={resumedAt}-{size - 1}", content[1].Range);
     }
