@@ -48,6 +48,9 @@ public sealed record DeploymentPlan
 
     public required int DataParallelSize { get; init; }
 
+    /// <summary>vLLM <c>--enable-expert-parallel</c>: routed experts spread whole over the TP × DP ranks.</summary>
+    public bool ExpertParallel { get; init; }
+
     /// <summary>Weight bytes one GPU holds.</summary>
     public required long WeightsBytesPerGpu { get; init; }
 
@@ -74,6 +77,10 @@ public sealed record DeploymentPlan
     public required int AggregateConcurrency { get; init; }
 
     public required double PrefillTokensPerSecond { get; init; }
+
+    /// <summary>The highest concurrency per replica that meets the interactivity target, with its speeds; what
+    /// <c>cost</c> sizes replicas by and what <c>--max-num-seqs</c> is set to.</summary>
+    public required GoodputEstimate Goodput { get; init; }
 
     /// <summary>Time to first token for a prompt that fills the context.</summary>
     public required double TtftSeconds { get; init; }

@@ -1,4 +1,6 @@
 using LlmFleet.Catalog.Models;
+using LlmFleet.Planning.Performance;
+using LlmFleet.Planning.Placement;
 
 namespace LlmFleet.Planning;
 
@@ -17,6 +19,8 @@ namespace LlmFleet.Planning;
 /// <param name="MtpAcceptance">Mean tokens accepted per step with MTP speculative decoding; null: figures without MTP.</param>
 /// <param name="RamChannels">Memory channels of the host (default from the hardware data: 8).</param>
 /// <param name="RamType">DDR type and speed, e.g. <c>ddr5-4800</c> (default from the hardware data).</param>
+/// <param name="Layout">The parallel layout forced with vLLM's flags; null or empty: the planner chooses.</param>
+/// <param name="Target">The interactivity target goodput is measured against; null: 20 tok/s per stream, 2 s TTFT.</param>
 public sealed record PlanRequest(
     ModelSource Model,
     string Quantization,
@@ -30,4 +34,6 @@ public sealed record PlanRequest(
     double GpuMemoryUtilization = 0.9,
     double? MtpAcceptance = null,
     int? RamChannels = null,
-    string? RamType = null);
+    string? RamType = null,
+    LayoutRequest? Layout = null,
+    InteractivityTarget? Target = null);

@@ -28,7 +28,10 @@ public static class Planner
     private const int MaxSearchedGpus = 64;
 
     /// <exception cref="PlanningException">The request cannot be planned; the message names the problem.</exception>
-    public static DeploymentPlan Plan(PlanRequest request)
+    public static DeploymentPlan Plan(PlanRequest request) => Plan(request, Calibration.Default);
+
+    /// <summary>A plan with other calibration values than the embedded ones (the calibration fit uses it).</summary>
+    public static DeploymentPlan Plan(PlanRequest request, Calibration calibration)
     {
         Validate(request);
         var format = Resolve(() => QuantizationCatalog.Default.Get(request.Quantization));
@@ -37,11 +40,14 @@ public static class Planner
             return TierRecommender.Recommend(request);
         }
         var hardware = Resolve(() => HardwareCatalog.Default.Get(request.Gpu));
-        return PlanOn(request, format, hardware, withAlternatives: true);
+        return PlanOn(request, format, hardware, withAlternatives: true, calibration);
     }
 
-    internal static DeploymentPlan PlanOn(PlanRequest request, QuantizationFormat format, HardwareSpec hardware, bool withAlternatives)
+    internal static DeploymentPlan PlanOn(PlanRequest request, QuantizationFormat format, HardwareSpec hardware, bool withAlternatives,
+        Calibration? calibration = null)
     {
+        calibration ??= Calibration.Default;
+        var target = request.Target ?? new InteractivityTarget();
         var a = request.Model.Architecture;
         var engine = ChooseEngine(format, hardware, request.Model.Id);
         var usesMtp = engine == InferenceEngine.Vllm && a.MtpLayers > 0;
@@ -62,7 +68,7 @@ public static class Planner
         var warnings = new List<string>();
         var context = request.Context ?? Math.Min(a.MaxContext, DefaultContextCap);
         PlanContext Ctx(long c) => new(request.Model, a, parameters, format, weights, hardware, engine, usesMtp, ram, c, kvDtype,
-            request.GpuMemoryUtilization);
+            request.GpuMemoryUtilization, calibration);
         var (placement, nodes) = Place(Ctx(context), request, gpus);
         if (request.Context is null)
         {
@@ -88,8 +94,12 @@ public static class Planner
             }
         }
         var ctx = Ctx(context);
-        var perf = PerformanceEstimator.Estimate(ctx, placement, request.MtpAcceptance, request.Concurrency);
-        var maxNumSeqs = Math.Max(8, (int)System.Numerics.BitOperations.RoundUpToPowerOf2((uint)Math.Max(1, request.Concurrency)));
+        var perf = PerformanceEstimator.Estimate(ctx, placement, request.MtpAcceptance, request.Concurrency, target);
+        // vLLM admits at most --max-num-seqs sequences per replica: the goodput concurrency, or what was asked for
+        // when even one stream misses the target.
+        var maxNumSeqs = perf.Goodput.MeetsTarget
+            ? perf.Goodput.ConcurrencyPerReplica
+            : Math.Max(1, (int)Math.Ceiling(request.Concurrency / (double)placement.DataParallel));
         int? draftTokens = usesMtp ? (request.MtpAcceptance is { } l ? PerformanceEstimator.DraftTokens(l) : 1) : null;
         var launch = LaunchCommandBuilder.Build(ctx, placement, maxNumSeqs, draftTokens);
         warnings.AddRange(launch.Warnings);
@@ -115,6 +125,7 @@ public static class Planner
             TensorParallelSize = placement.TensorParallel,
             PipelineParallelSize = placement.PipelineParallel,
             DataParallelSize = placement.DataParallel,
+            ExpertParallel = placement.ExpertParallel,
             WeightsBytesPerGpu = placement.WeightsBytesPerGpu,
             RuntimeOverheadBytesPerGpu = placement.RuntimeOverheadBytesPerGpu,
             KvCacheBudgetBytesPerGpu = placement.KvBudgetBytesPerGpu,
@@ -125,6 +136,7 @@ public static class Planner
             DecodeTokensPerSecondAggregate = fits ? perf.DecodeTokensPerSecondAggregate : 0,
             AggregateConcurrency = fits ? perf.AggregateConcurrency : 0,
             PrefillTokensPerSecond = fits ? perf.PrefillTokensPerSecond : 0,
+            Goodput = fits ? perf.Goodput : perf.Goodput with { ConcurrencyPerReplica = 0, StreamTokensPerSecond = 0, ReplicaTokensPerSecond = 0 },
             TtftSeconds = fits ? perf.TtftSeconds : 0,
             MtpAcceptance = perf.MtpAcceptance,
             Engine = engine.ToName(),
@@ -153,6 +165,13 @@ public static class Planner
             }
             return (OffloadPlacer.Place(ctx, gpus ?? 1) with { GpuCount = gpus ?? 1 }, 1);
         }
+        if (request.Layout is { IsEmpty: false } layout)
+        {
+            var l = layout;
+            var total = gpus ?? (l.TensorParallel ?? 1) * (l.PipelineParallel ?? 1) * (l.DataParallel ?? 1);
+            var forcedNodes = request.Nodes ?? (int)Math.Ceiling(total / (double)ServerSize(ctx.Hardware));
+            return (VllmPlacer.Forced(ctx, layout, total, forcedNodes), forcedNodes);
+        }
         if (gpus is { } n)
         {
             var nodes = request.Nodes ?? (int)Math.Ceiling(n / (double)ServerSize(ctx.Hardware));
@@ -160,7 +179,7 @@ public static class Planner
             {
                 throw new PlanningException($"{n} GPUs cannot be spread evenly over {nodes} nodes");
             }
-            return (VllmPlacer.Place(ctx, n, nodes), nodes);
+            return (Best(ctx, request, VllmPlacer.Candidates(ctx, n, nodes)), nodes);
         }
         // No count given: the smallest that fits.
         PlacementResult? last = null;
@@ -168,7 +187,7 @@ public static class Planner
         foreach (var count in CandidateCounts(ctx.Hardware))
         {
             var nodes = (int)Math.Ceiling(count / (double)ServerSize(ctx.Hardware));
-            last = VllmPlacer.Place(ctx, count, nodes);
+            last = Best(ctx, request, VllmPlacer.Candidates(ctx, count, nodes));
             lastNodes = nodes;
             if (last.Fits)
             {
@@ -176,6 +195,30 @@ public static class Planner
             }
         }
         return (last!, lastNodes);
+    }
+
+    /// <summary>The layout an expert would pick among those that fit: the highest goodput over all replicas; where
+    /// none meets the interactivity target, the fastest single stream. Ties go to the simpler layout (listed first).</summary>
+    private static PlacementResult Best(PlanContext ctx, PlanRequest request, IReadOnlyList<PlacementResult> candidates)
+    {
+        if (candidates.Count == 1)
+        {
+            return candidates[0];
+        }
+        var target = request.Target ?? new InteractivityTarget();
+        PlacementResult best = candidates[0];
+        (double Goodput, double Single) bestScore = (-1, -1);
+        foreach (var c in candidates)
+        {
+            var perf = PerformanceEstimator.Estimate(ctx, c, request.MtpAcceptance, 1, target);
+            var score = (perf.Goodput.ReplicaTokensPerSecond * c.DataParallel, perf.DecodeTokensPerSecondSingleStream);
+            if (score.Item1 > bestScore.Goodput * 1.01 || (score.Item1 <= 0 && bestScore.Goodput <= 0 && score.Item2 > bestScore.Single * 1.01))
+            {
+                best = c;
+                bestScore = score;
+            }
+        }
+        return best;
     }
 
     /// <summary>GPUs one server holds when a request spreads GPUs over nodes: 8 (an HGX board, or a PCIe box of
@@ -295,6 +338,14 @@ public static class Planner
         if (r.MtpAcceptance is { } l && (l < 1 || l > 16))
         {
             throw new PlanningException($"--mtp-acceptance is the mean tokens per step, between 1 and 16; got {l}");
+        }
+        if (r.Layout is { } layout && (layout.TensorParallel is < 1 || layout.PipelineParallel is < 1 || layout.DataParallel is < 1))
+        {
+            throw new PlanningException("--tensor-parallel-size, --pipeline-parallel-size and --data-parallel-size must be at least 1");
+        }
+        if (r.Target is { } t && (t.MinStreamTokensPerSecond < 0 || t.MaxTtftSeconds <= 0))
+        {
+            throw new PlanningException($"--min-stream-tps must be at least 0 and --max-ttft positive, got {t.MinStreamTokensPerSecond} and {t.MaxTtftSeconds}");
         }
         if (r.KvDtype is not ("auto" or "bf16" or "fp8"))
         {

@@ -6,47 +6,81 @@ using LlmFleet.Planning.Placement;
 namespace LlmFleet.Planning.Performance;
 
 /// <summary>
-/// Decode and prefill speed of a placed deployment. Decode is a roofline over the bytes each step reads from where
-/// they live (weights and KV cache in GPU memory, offloaded experts in system RAM, weights streamed over PCIe) and
-/// its FLOPs, plus a fixed per-layer overhead; prefill is compute-bound over 2 x active parameters plus attention.
-/// The efficiencies come from <see cref="EngineProfiles"/> (calibrated, with sources). MTP multiplies decode by its
-/// acceptance length at the cost of verifying the draft tokens and running the draft layer.
+/// Decode and prefill speed of a placed deployment from the step-time model (<see cref="DecodeCost"/>): the GPUs'
+/// kernel efficiencies and the engine's own costs come from <see cref="Calibration"/>. MTP multiplies decode by its
+/// acceptance length at the cost of verifying the draft tokens and running the draft layer. Goodput is the highest
+/// concurrency per replica that still meets the interactivity target.
 /// </summary>
 internal static class PerformanceEstimator
 {
-    public static PerformanceEstimate Estimate(PlanContext ctx, PlacementResult p, double? mtpAcceptance, int concurrency)
+    public static PerformanceEstimate Estimate(PlanContext ctx, PlacementResult p, double? mtpAcceptance, int concurrency,
+        InteractivityTarget target)
     {
-        var profile = EngineProfiles.For(ctx.Engine);
+        var profile = ctx.Calibration.For(ctx.Engine);
         var decode = BuildDecodeCost(ctx, p, profile);
         var (computeSecondsPerToken, chunkSeconds) = PrefillCost(ctx, p, profile, decode);
         // The steady prefill rate spreads each chunk's fixed cost over a full chunk; a single prompt pays whole
         // chunks, plus the engine's fixed per-request latency.
         var prefillSecondsPerToken = computeSecondsPerToken + chunkSeconds / profile.PrefillChunkTokens;
-        var ttft = profile.RequestOverheadSeconds
-            + Math.Ceiling(ctx.ContextTokens / (double)profile.PrefillChunkTokens) * chunkSeconds
-            + ctx.ContextTokens * computeSecondsPerToken;
         var stepModel = new RooflineStepTimeModel(decode, prefillSecondsPerToken);
         var c = (double)ctx.ContextTokens;
+        var acceptance = mtpAcceptance is { } l && ctx.UsesMtp ? l : 1;
+        var draftTokens = acceptance > 1 ? DraftTokens(acceptance) : 0;
+
+        // Per-stream decode speed with B sequences per replica: each step yields `acceptance` tokens per sequence.
+        double StreamSpeed(int b) => acceptance / (draftTokens > 0
+            ? decode.StepSeconds(b, draftTokens + 1, b * c) + draftTokens * decode.DraftSeconds()
+            : decode.StepSeconds(b, 1, b * c));
+        // A full-context prompt arriving while B others decode: each of its chunks shares a step with their decode.
+        double Ttft(int othersDecoding)
+        {
+            // The chunk already reads every weight; the others add their KV reads, collectives and bookkeeping.
+            var others = decode.Terms(othersDecoding, 1, c);
+            var sharing = othersDecoding > 0
+                ? others.Attention + others.Communication + othersDecoding * profile.StepOverheadSecondsPerToken
+                : 0;
+            return profile.RequestOverheadSeconds
+                + Math.Ceiling(c / profile.PrefillChunkTokens) * (chunkSeconds + sharing)
+                + c * computeSecondsPerToken;
+        }
 
         // The requested streams, as many as fit, spread over the replicas; each replica steps its share as one batch.
         var perReplicaMax = Math.Max(1, p.MaxConcurrency / Math.Max(1, p.DataParallel));
         var streams = Math.Clamp(concurrency, 1, perReplicaMax * p.DataParallel);
         var batch = (int)Math.Ceiling(streams / (double)Math.Min(p.DataParallel, streams));
-        double single, aggregate, acceptance = 1;
-        if (mtpAcceptance is { } l && ctx.UsesMtp)
+        var single = StreamSpeed(1);
+        var aggregate = streams * StreamSpeed(batch);
+        var goodput = Goodput(perReplicaMax, StreamSpeed, Ttft, target);
+        return new PerformanceEstimate(single, aggregate, streams, 1 / prefillSecondsPerToken, Ttft(0), acceptance,
+            goodput, stepModel);
+    }
+
+    /// <summary>The largest batch per replica (up to what the KV cache holds) whose streams still decode at the target
+    /// speed and whose new arrivals still see their first token in time. Speed falls and TTFT grows with the batch,
+    /// so a bisection finds it.</summary>
+    private static GoodputEstimate Goodput(int maxPerReplica, Func<int, double> streamSpeed, Func<int, double> ttft,
+        InteractivityTarget target)
+    {
+        bool Meets(int b) => streamSpeed(b) >= target.MinStreamTokensPerSecond && ttft(b - 1) <= target.MaxTtftSeconds;
+        if (!Meets(1))
         {
-            acceptance = l;
-            var draftTokens = DraftTokens(l);
-            single = l / (decode.StepSeconds(1, draftTokens + 1, c) + draftTokens * decode.DraftSeconds());
-            aggregate = streams * l / (decode.StepSeconds(batch, draftTokens + 1, batch * c) + draftTokens * decode.DraftSeconds());
+            return new GoodputEstimate(0, streamSpeed(1), 0, ttft(0), target.MinStreamTokensPerSecond, target.MaxTtftSeconds);
         }
-        else
+        int lo = 1, hi = maxPerReplica;
+        while (lo < hi)
         {
-            single = 1 / decode.StepSeconds(1, 1, c);
-            aggregate = streams / decode.StepSeconds(batch, 1, batch * c);
+            var mid = lo + (hi - lo + 1) / 2;
+            if (Meets(mid))
+            {
+                lo = mid;
+            }
+            else
+            {
+                hi = mid - 1;
+            }
         }
-        return new PerformanceEstimate(single, aggregate, streams, 1 / prefillSecondsPerToken,
-            ttft, acceptance, stepModel);
+        var speed = streamSpeed(lo);
+        return new GoodputEstimate(lo, speed, lo * speed, ttft(lo - 1), target.MinStreamTokensPerSecond, target.MaxTtftSeconds);
     }
 
     /// <summary>Draft tokens per step for an acceptance length: at most one accepted per draft, plus the bonus token.</summary>
@@ -56,29 +90,49 @@ internal static class PerformanceEstimator
     {
         var a = ctx.Architecture;
         var hw = ctx.Hardware;
-        var tp = p.TensorParallel;
         var vllm = ctx.Engine == InferenceEngine.Vllm;
+        // llama.cpp and MLX split layers over devices: each device computes its layers alone, one after another.
+        var tp = vllm ? p.TensorParallel : 1;
+        var epGroup = p.ExpertParallel ? p.DataParallel : 1;
+        var routedShards = tp * epGroup;
+        var parameters = ctx.Parameters;
+        var w = ctx.Weights;
+        // The token embedding is a table lookup: only its rows are read. A tied head is the same matrix, multiplied.
+        var embeddingBytes = a.TieWordEmbeddings ? 0 : w.Of(TensorClass.Embedding);
+        var embeddingParams = a.TieWordEmbeddings ? 0 : parameters.Of(TensorClass.Embedding);
+        var denseParams = parameters.Total - parameters.Of(TensorClass.RoutedExperts) - embeddingParams;
         var ramBandwidth = (ctx.Ram?.BandwidthBytesPerSecond ?? 1) * profile.RamEfficiency;
-        var pcie = HardwareCatalog.Default.PcieBytesPerSecond(hw.PcieGeneration);
-        var peak = hw.PeakFlopsPerSecond(ctx.Format.Compute);
+        var nodeLink = hw.Interconnect == "pcie" ? HardwareCatalog.Default.PcieBytesPerSecond(hw.PcieGeneration) : hw.InterconnectBytesPerSecond;
+        var gpuNonRouted = vllm ? Math.Max(0, p.GpuNonRoutedBytes - embeddingBytes) : p.GpuNonRoutedBytes;
         return new DecodeCost(
             Layers: a.NumLayers,
-            PerLayerOverheadSeconds: profile.PerLayerOverheadSeconds,
-            PerTokenOverheadSeconds: profile.PerTokenOverheadSeconds,
-            NonRoutedBytesPerGpu: (double)p.GpuNonRoutedBytes / tp,
-            RoutedBytesPerGpu: (double)p.GpuRoutedBytes / tp,
-            RamRoutedBytes: p.OffloadIsRoutedExperts && a.IsMoe ? p.OffloadBytes : 0,
-            RamDenseBytes: p.OffloadIsRoutedExperts && !a.IsMoe ? p.OffloadBytes : 0,
-            PcieStreamBytesPerGpu: p.OffloadIsRoutedExperts ? 0 : (double)p.OffloadBytes / (tp * p.PipelineParallel),
+            MoeLayers: a.IsMoe ? a.MoeLayers : 0,
+            MlaLayers: a.Attention.Mla is null ? 0 : a.NumLayers,
+            IndexerLayers: vllm && a.Attention.Indexer is { } indexer ? indexer.Layers : 0,
+            Engine: profile,
+            Kernels: ctx.Calibration.Kernels(hw.Id),
+            HbmBytesPerSecond: hw.MemoryBandwidthBytesPerSecond,
+            PeakFlopsPerSecond: hw.PeakFlopsPerSecond(ctx.Format.Compute),
+            DenseBytesPerGpu: (double)gpuNonRouted / tp,
+            DenseFlopsPerToken: 2.0 * denseParams / tp,
+            RoutedBytesPerGpu: (double)p.GpuRoutedBytes / routedShards,
+            RoutedFlopsPerToken: 2.0 * parameters.ActiveRoutedExperts / routedShards,
             ExpertsPerToken: a.IsMoe ? a.Moe!.ExpertsPerToken : 0,
             Experts: a.IsMoe ? a.Moe!.NumExperts : 0,
+            ExpertGroupReplicas: epGroup,
             Kv: p.Kv,
-            GpuBytesPerSecond: hw.MemoryBandwidthBytesPerSecond * profile.MemoryEfficiency,
+            AttentionFlopsPerContextToken: DecodeAttentionFlops(a) / tp,
+            TensorParallel: tp,
+            ExpertParallelRanks: p.ExpertParallel ? tp * p.DataParallel : 0,
+            PipelineParallel: vllm ? p.PipelineParallel : 1,
+            AllReduceLatencySeconds: hw.Interconnect == "pcie" ? profile.PcieAllReduceLatencySeconds : profile.AllReduceLatencySeconds,
+            LinkBytesPerSecond: nodeLink * profile.InterconnectEfficiency,
+            HiddenBytes: a.HiddenSize * 2.0,
+            RamRoutedBytes: p.OffloadIsRoutedExperts && a.IsMoe ? p.OffloadBytes : 0,
+            RamDenseBytes: p.OffloadIsRoutedExperts && !a.IsMoe ? p.OffloadBytes : 0,
             RamBytesPerSecond: ramBandwidth,
-            PcieBytesPerSecond: pcie,
-            FlopsPerToken: 2.0 * ctx.Parameters.Active,
-            AttentionFlopsPerContextToken: DecodeAttentionFlops(a) / (vllm ? tp : 1),
-            DecodeFlopsPerSecond: (vllm ? tp : 1) * peak * profile.DecodeComputeEfficiency,
+            PcieStreamBytesPerGpu: p.OffloadIsRoutedExperts ? 0 : (double)p.OffloadBytes / (tp * p.PipelineParallel),
+            PcieBytesPerSecond: HardwareCatalog.Default.PcieBytesPerSecond(hw.PcieGeneration),
             MtpDraftBytesPerGpu: MtpDraftBytes(ctx) / tp);
     }
 
@@ -88,20 +142,24 @@ internal static class PerformanceEstimator
         var a = ctx.Architecture;
         var vllm = ctx.Engine == InferenceEngine.Vllm;
         var devices = vllm ? p.TensorParallel : 1;
-        var peak = ctx.Hardware.PeakFlopsPerSecond(ctx.Format.Compute) * devices * profile.PrefillComputeEfficiency;
+        var peak = ctx.Hardware.PeakFlopsPerSecond(ctx.Format.Compute) * devices * decode.Kernels.Prefill;
         // A prompt of C tokens attends on average to C/2 earlier tokens (DSA: at most top-k of them, but its
         // indexer scores all of them).
         var meanContext = ctx.ContextTokens / 2.0;
         var attended = a.Attention.Indexer is { } ix && vllm ? Math.Min(meanContext, ix.TopK) : meanContext;
         var indexerFlops = a.Attention.Indexer is { } ix2 && vllm ? 2.0 * ix2.NumHeads * ix2.HeadDim * meanContext * ix2.Layers : 0;
-        var flops = 2.0 * ctx.Parameters.Active + PrefillAttentionFlops(a) * attended + indexerFlops;
-        // Per chunk: the layer overheads and one full read of the weights on the GPUs (a chunk touches every expert)
-        // and, when offloaded, moving the RAM-resident weights to the GPU: llama.cpp copies them for each micro-batch
-        // it computes on the GPU; vLLM streams --cpu-offload-gb weights every forward pass.
-        var perChunkSeconds = decode.Layers * decode.PerLayerOverheadSeconds
-            + (decode.NonRoutedBytesPerGpu + decode.RoutedBytesPerGpu) / decode.GpuBytesPerSecond
-            + (decode.RamRoutedBytes + decode.RamDenseBytes) / decode.PcieBytesPerSecond
-            + decode.PcieStreamBytesPerGpu / decode.PcieBytesPerSecond;
+        var flops = decode.DenseFlopsPerToken * devices + 2.0 * ctx.Parameters.ActiveRoutedExperts
+            + PrefillAttentionFlops(a) * attended + indexerFlops;
+        // Per chunk: the kernel floor and serving cost of one step, one full read of the weights on the GPUs (a chunk
+        // touches every expert), the chunk's all-reduces and, when offloaded, moving the RAM-resident weights to the
+        // GPU: llama.cpp copies them for each micro-batch it computes on the GPU; vLLM streams --cpu-offload-gb
+        // weights every forward pass.
+        var idle = decode.Terms(1, 1, 0);
+        var perChunkSeconds = idle.KernelFloor + idle.Serving
+            + decode.DenseBytesPerGpu / (decode.HbmBytesPerSecond * decode.Kernels.Hbm)
+            + decode.RoutedBytesPerGpu / (decode.HbmBytesPerSecond * decode.Kernels.Moe)
+            + decode.CommunicationSeconds(profile.PrefillChunkTokens)
+            + (decode.RamRoutedBytes + decode.RamDenseBytes + decode.PcieStreamBytesPerGpu) / decode.PcieBytesPerSecond;
         return (flops / peak, perChunkSeconds);
     }
 

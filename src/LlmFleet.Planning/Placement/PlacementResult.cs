@@ -37,6 +37,10 @@ internal sealed record PlacementResult(
     /// <summary>GPUs in use for engines that split layers rather than tensors (llama.cpp).</summary>
     public int GpuCount { get; init; } = 1;
 
+    /// <summary>vLLM <c>--enable-expert-parallel</c>: the routed experts are spread whole over the TP × DP ranks of a
+    /// stage instead of sliced by TP on every replica.</summary>
+    public bool ExpertParallel { get; init; }
+
     public bool Fits => ShortfallBytes <= 0 && Problem is null;
 
     public int Gpus => TensorParallel * PipelineParallel * DataParallel;

@@ -1,11 +1,13 @@
 using LlmFleet.Catalog.Hardware;
 using LlmFleet.Catalog.Models;
 using LlmFleet.Catalog.Quantization;
+using LlmFleet.Planning.Performance;
 
 namespace LlmFleet.Planning.Placement;
 
 /// <summary>Everything resolved from a request that placement and performance need.</summary>
 /// <param name="UsesMtp">The engine runs the model's MTP layers (vLLM speculative decoding).</param>
+/// <param name="Calibration">Engine costs and GPU kernel efficiencies the speed model uses.</param>
 /// <param name="Ram">Host memory; null when the request gave no RAM size (and the host is not Apple).</param>
 internal sealed record PlanContext(
     ModelSource Model,
@@ -19,4 +21,5 @@ internal sealed record PlanContext(
     SystemMemory? Ram,
     long ContextTokens,
     string KvDtype,
-    double GpuMemoryUtilization);
+    double GpuMemoryUtilization,
+    Calibration Calibration);
