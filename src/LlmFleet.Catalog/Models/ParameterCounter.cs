@@ -9,6 +9,7 @@ public static class ParameterCounter
         long h = a.HiddenSize;
 
         main[TensorClass.Embedding] = (long)a.VocabSize * h;
+        // Tied: the head is the embedding matrix, stored once and counted under Embedding only.
         main[TensorClass.LmHead] = a.TieWordEmbeddings ? 0 : (long)a.VocabSize * h;
         main[TensorClass.Norm] = h; // final norm
 
@@ -37,7 +38,7 @@ public static class ParameterCounter
         var activeRouted = a.IsMoe
             ? main[TensorClass.RoutedExperts] / a.Moe!.NumExperts * a.Moe.ExpertsPerToken
             : 0;
-        return new ParameterBreakdown(Trim(main), Trim(mtp), activeRouted);
+        return new ParameterBreakdown(Trim(main), Trim(mtp), activeRouted, a.TieWordEmbeddings);
     }
 
     private static void AddLayers(Dictionary<TensorClass, long> into, ModelArchitecture a, int layers, bool moe)

@@ -65,8 +65,31 @@ public sealed class ArchitectureParserTests
         // Llama-3.1-8B's safetensors index totals 8,030,261,248 parameters (16,060,522,496 bytes of BF16).
         var p = ParameterCounter.Count(ArchitectureParser.Parse(Llama8B));
         Assert.Equal(8_030_261_248, p.Total);
-        Assert.Equal(p.Total, p.Active);
+        Assert.Equal(p.Total - 128256L * 4096, p.Active); // dense: everything but the embedding lookup
         Assert.Equal(0, p.Mtp);
+    }
+
+    [Fact]
+    public void Count_Active_LeavesOutTheEmbeddingLookupButKeepsTheHead()
+    {
+        var p = ParameterCounter.Count(ArchitectureParser.Parse(Llama8B));
+        Assert.Equal(128256L * 4096, p.Embedding);
+        Assert.Equal(128256L * 4096, p.Of(TensorClass.LmHead));
+        Assert.Equal(p.Total - p.Embedding, p.Active);
+        // The authors' convention still starts from everything, embedding table included.
+        Assert.Equal(p.Total, p.ActiveExcluding([]));
+        Assert.Equal(p.Active, p.ActiveExcluding([TensorClass.Embedding]));
+    }
+
+    [Fact]
+    public void Count_TiedEmbeddings_ActiveCountsTheSharedMatrixOnceAsTheHead()
+    {
+        var tied = ParameterCounter.Count(ArchitectureParser.Parse(Llama8B.Replace("\"tie_word_embeddings\":false", "\"tie_word_embeddings\":true")));
+        var untied = ParameterCounter.Count(ArchitectureParser.Parse(Llama8B));
+        // The head's matmul runs either way: one vocabulary-by-hidden matrix per token, tied or not.
+        Assert.Equal(tied.Total, tied.Active);
+        Assert.Equal(untied.Active, tied.Active);
+        Assert.Equal(128256L * 4096, tied.Embedding);
     }
 
     [Fact]

@@ -13,7 +13,7 @@ public sealed class PublishedFiguresTests
         string[] required =
         [
             "glm-5.2", "glm-5.1", "glm-5", "glm-4.7", "glm-4.5", "glm-4.5-air", "deepseek-v3", "deepseek-r1",
-            "deepseek-v3.2", "kimi-k2", "qwen3-235b-a22b", "qwen3-32b", "gpt-oss-120b", "gpt-oss-20b",
+            "deepseek-v3.2", "kimi-k2", "qwen3-235b-a22b", "qwen3-30b-a3b", "qwen3-32b", "gpt-oss-120b", "gpt-oss-20b",
             "llama-3.1-8b", "llama-3.1-70b", "llama-3.1-405b", "mixtral-8x7b",
         ];
         Assert.All(required, id => Assert.True(ModelCatalog.Default.TryGet(id, out _), $"{id} is missing"));
@@ -49,6 +49,19 @@ public sealed class PublishedFiguresTests
         var p = ParameterCounter.Count(ModelCatalog.Default.Get("glm-5.2").Architecture);
         Assert.InRange(RelativeError(p.Active, 40_000_000_000), 0, 0.05);
         Assert.InRange(RelativeError(p.ActiveExcluding([TensorClass.Embedding, TensorClass.LmHead]), 40_000_000_000), 0, 0.05);
+    }
+
+    [Fact]
+    public void Count_Qwen3_30B_A3B_MatchesEveryFigureOfTheModelCard()
+    {
+        // "30.5B in total and 3.3B activated; Number of Paramaters (Non-Embedding): 29.9B". Qwen's activated figure
+        // counts the embedding table, its non-embedding figure leaves out both the embedding and the head.
+        var p = ParameterCounter.Count(ModelCatalog.Default.Get("qwen3-30b-a3b").Architecture);
+        Assert.Equal(30_532_122_624, p.Total);
+        Assert.InRange(RelativeError(p.Total - p.Embedding - p.Of(TensorClass.LmHead), 29_900_000_000), 0, 0.01);
+        Assert.InRange(RelativeError(p.ActiveExcluding([]), 3_300_000_000), 0, 0.05);
+        Assert.Equal(151936L * 2048, p.Embedding);
+        Assert.Equal(p.ActiveExcluding([]) - p.Embedding, p.Active);
     }
 
     [Fact]

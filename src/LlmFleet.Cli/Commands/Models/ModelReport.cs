@@ -34,6 +34,8 @@ internal sealed record ModelReport(
     }
 }
 
+/// <param name="Active">What one token is multiplied by: the token-embedding lookup is left out, the LM head kept
+/// (<see cref="ParameterBreakdown.Active"/>).</param>
 internal sealed record ParamsReport(long Total, long Active, long Mtp, long Embedding,
     IReadOnlyDictionary<string, long> ByClass, IReadOnlyDictionary<string, long> MtpByClass);
 
