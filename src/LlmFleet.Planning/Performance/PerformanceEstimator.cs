@@ -108,7 +108,8 @@ internal static class PerformanceEstimator
             Layers: a.NumLayers,
             MoeLayers: a.IsMoe ? a.MoeLayers : 0,
             MlaLayers: a.Attention.Mla is null ? 0 : a.NumLayers,
-            IndexerLayers: vllm && a.Attention.Indexer is { } indexer ? indexer.Layers : 0,
+            // Every layer of a DSA model selects its top-k tokens, also where it reuses another layer's indexer keys.
+            IndexerLayers: vllm && a.Attention.Indexer is not null ? a.NumLayers : 0,
             Engine: profile,
             Kernels: ctx.Calibration.Kernels(hw.Id),
             HbmBytesPerSecond: hw.MemoryBandwidthBytesPerSecond,

@@ -3,6 +3,7 @@ using System.Globalization;
 using LlmFleet.Catalog.Models;
 using LlmFleet.Cli.Infrastructure;
 using LlmFleet.Planning;
+using LlmFleet.Planning.Performance;
 using LlmFleet.Planning.Cost;
 using Spectre.Console;
 using Spectre.Console.Cli;
@@ -30,8 +31,16 @@ internal sealed class CostCommand(CliConsole console) : Command<CostCommand.Sett
         public int? Gpus { get; init; }
 
         [CommandOption("--concurrency")]
-        [Description("Concurrent streams per replica the throughput is planned at. Default 64.")]
-        public int Concurrency { get; init; } = 64;
+        [Description("Concurrent streams per replica the throughput is planned at. Default: the goodput concurrency (the most streams that meet --min-stream-tps and --max-ttft).")]
+        public int? Concurrency { get; init; }
+
+        [CommandOption("--min-stream-tps")]
+        [Description("Goodput target: the slowest acceptable decode speed per stream, tok/s. Default: 20.")]
+        public double MinStreamTps { get; init; } = InteractivityTarget.DefaultMinStreamTokensPerSecond;
+
+        [CommandOption("--max-ttft")]
+        [Description("Goodput target: the longest acceptable time to first token at --context, seconds. Default: 2.")]
+        public double MaxTtft { get; init; } = InteractivityTarget.DefaultMaxTtftSeconds;
 
         [CommandOption("--context")]
         [Description("Maximum request length the replicas are planned for. Default 32768 (a full 1M context leaves room for few streams).")]
@@ -110,7 +119,7 @@ internal sealed class CostCommand(CliConsole console) : Command<CostCommand.Sett
             : OpsTeam is not ("none" or "some" or "dedicated") ? ValidationResult.Error("--ops-team must be none, some or dedicated")
             : Demand is not ("steady" or "uncertain") ? ValidationResult.Error("--demand must be steady or uncertain")
             : RentalClass is not ("on-demand" or "reserved" or "spot") ? ValidationResult.Error("--rental-class must be on-demand, reserved or spot")
-            : Concurrency < 1 ? ValidationResult.Error("--concurrency must be at least 1")
+            : Concurrency is < 1 ? ValidationResult.Error("--concurrency must be at least 1")
             : ValidationResult.Success();
     }
 
@@ -120,8 +129,9 @@ internal sealed class CostCommand(CliConsole console) : Command<CostCommand.Sett
         var plan = PlanFor(model, s);
         var hardware = plan.Hardware!;
         var prices = s.Prices is { } file ? PricesFile.Load(file) : null;
+        var (streams, output) = Throughput(s, plan);
         var replica = new ReplicaCapacity(hardware.Id, plan.Gpus, hardware.GpusPerNode,
-            plan.DecodeTokensPerSecondAggregate, plan.PrefillTokensPerSecond, prices?.GpuPriceUsd ?? hardware.PriceUsd, hardware.TdpWatts);
+            output, plan.PrefillTokensPerSecond, prices?.GpuPriceUsd ?? hardware.PriceUsd, hardware.TdpWatts);
 
         var assumptions = Assumptions(model.Id, hardware.Id, prices, s);
         var workload = new Workload(s.TokensPerDay!.Value, s.InputShare, s.CachedInputShare, s.PeakToAverage, s.Months);
@@ -148,6 +158,11 @@ internal sealed class CostCommand(CliConsole console) : Command<CostCommand.Sett
                 quantization = s.Quant,
                 gpu = hardware.Id,
                 gpus_per_replica = plan.Gpus,
+                concurrency_per_replica = streams,
+                concurrency_basis = s.Concurrency is null ? "goodput" : "--concurrency",
+                stream_tokens_per_second = output / streams,
+                min_stream_tokens_per_second = s.MinStreamTps,
+                max_ttft_seconds = s.MaxTtft,
                 replica_output_tokens_per_second = replica.OutputTokensPerSecond,
                 replica_prefill_tokens_per_second = replica.PrefillTokensPerSecond,
                 api = assumptions.Api,
@@ -164,9 +179,28 @@ internal sealed class CostCommand(CliConsole console) : Command<CostCommand.Sett
         return ExitCodes.Success;
     }
 
+    /// <summary>The streams and output tokens/s a replica (all of the plan's GPUs) is priced at: its goodput, or the
+    /// aggregate at --concurrency when given.</summary>
+    /// <exception cref="UsageException">No concurrency meets the interactivity target.</exception>
+    private static (int Streams, double Output) Throughput(Settings s, DeploymentPlan plan)
+    {
+        if (s.Concurrency is not null)
+        {
+            return (plan.AggregateConcurrency, plan.DecodeTokensPerSecondAggregate);
+        }
+        var g = plan.Goodput;
+        if (!g.MeetsTarget)
+        {
+            throw new UsageException($"no concurrency meets {g.MinStreamTokensPerSecond} tok/s per stream within {g.MaxTtftSeconds} s TTFT at {plan.ContextTokens:N0} tokens of context " +
+                $"(one stream: {g.StreamTokensPerSecond:0.#} tok/s, TTFT {g.TtftSeconds:0.##} s); lower --min-stream-tps, raise --max-ttft, shorten --context or pass --concurrency");
+        }
+        return (g.ConcurrencyPerReplica * plan.DataParallelSize, g.ReplicaTokensPerSecond * plan.DataParallelSize);
+    }
+
     private static DeploymentPlan PlanFor(ModelSource model, Settings s)
     {
-        var plan = Planner.Plan(new PlanRequest(model, s.Quant, s.Gpu, s.Gpus, Context: s.Context, Concurrency: s.Concurrency));
+        var plan = Planner.Plan(new PlanRequest(model, s.Quant, s.Gpu, s.Gpus, Context: s.Context, Concurrency: s.Concurrency ?? 1,
+            Target: new InteractivityTarget(s.MinStreamTps, s.MaxTtft)));
         if (s.Gpu is null)
         {
             plan = plan.Recommendations.FirstOrDefault(r => r.Tier == "enterprise")?.Plan
@@ -219,7 +253,9 @@ internal sealed class CostCommand(CliConsole console) : Command<CostCommand.Sett
     {
         var c = CultureInfo.InvariantCulture;
         console.Ansi.MarkupLine($"[bold]{Markup.Escape(modelId)}[/] {Markup.Escape(s.Quant)} on {plan.Gpus}x {Markup.Escape(plan.Hardware!.Name)} per replica: " +
-            $"{plan.DecodeTokensPerSecondAggregate.ToString("N0", c)} output tok/s at {plan.AggregateConcurrency} streams, {plan.PrefillTokensPerSecond.ToString("N0", c)} prefill tok/s.");
+            $"{Throughput(s, plan).Output.ToString("N0", c)} output tok/s at {Throughput(s, plan).Streams} streams " +
+            $"({(Throughput(s, plan).Output / Throughput(s, plan).Streams).ToString("0.#", c)} tok/s each; {(s.Concurrency is null ? "goodput: the most streams that meet the interactivity target" : "--concurrency")}), " +
+            $"{plan.PrefillTokensPerSecond.ToString("N0", c)} prefill tok/s.");
         console.Ansi.MarkupLine($"Usage {s.TokensPerDay!.Value.ToString("N0", c)} tokens/day ({report.TokensPerMonth.ToString("N0", c)} a month): " +
             $"{report.Replicas.Average} replica(s) on average, {report.Replicas.Peak} at the peak. API compared: {Markup.Escape(a.Api.Name)}.");
         var table = new Table().Border(TableBorder.Rounded).AddColumn("option").AddColumn(new TableColumn("up front").RightAligned())

@@ -54,9 +54,12 @@ internal sealed class PlanCommand(CliConsole console) : Command<PlanCommand.Sett
         var c = CultureInfo.InvariantCulture;
         var where = p.Hardware is { IsUnifiedMemory: true } hw ? $"{hw.Id}" : $"{p.Gpus} x {p.Hardware?.Id}";
         return $"{where} ({p.Engine}, TP {p.TensorParallelSize}, PP {p.PipelineParallelSize}" +
-            (p.DataParallelSize > 1 ? $", DP {p.DataParallelSize}" : "") + ")" +
+            (p.DataParallelSize > 1 ? $", DP {p.DataParallelSize}" : "") + (p.ExpertParallel ? ", EP" : "") + ")" +
             (p.OffloadBytes > 0 ? $", {Units.Gb(p.OffloadBytes)} offloaded to RAM" : "") +
             $": {p.DecodeTokensPerSecondSingleStream.ToString("0.#", c)} tok/s single stream, " +
-            $"{p.DecodeTokensPerSecondAggregate.ToString(p.DecodeTokensPerSecondAggregate >= 100 ? "N0" : "0.#", c)} tok/s at {p.AggregateConcurrency} concurrent";
+            $"{p.DecodeTokensPerSecondAggregate.ToString(p.DecodeTokensPerSecondAggregate >= 100 ? "N0" : "0.#", c)} tok/s at {p.AggregateConcurrency} concurrent" +
+            (p.Goodput.MeetsTarget
+                ? $"; goodput {p.Goodput.ConcurrencyPerReplica} streams per replica at {p.Goodput.StreamTokensPerSecond.ToString("0.#", c)} tok/s each, {p.Goodput.ReplicaTokensPerSecond.ToString("N0", c)} tok/s per replica"
+                : $"; no concurrency meets {p.Goodput.MinStreamTokensPerSecond.ToString("0.#", c)} tok/s per stream within {p.Goodput.MaxTtftSeconds.ToString("0.#", c)} s TTFT");
     }
 }

@@ -25,6 +25,7 @@ internal sealed record PlanReport(
     int TensorParallelSize,
     int PipelineParallelSize,
     int DataParallelSize,
+    bool ExpertParallel,
     long WeightsBytesPerGpu,
     long RuntimeOverheadBytesPerGpu,
     long KvCacheBudgetBytesPerGpu,
@@ -61,13 +62,15 @@ internal sealed record PlanReport(
         p.TensorParallelSize,
         p.PipelineParallelSize,
         p.DataParallelSize,
+        p.ExpertParallel,
         p.WeightsBytesPerGpu,
         p.RuntimeOverheadBytesPerGpu,
         p.KvCacheBudgetBytesPerGpu,
         p.OffloadBytes,
         p.ShortfallBytes,
         p.Alternatives,
-        new DecodeReport(p.DecodeTokensPerSecondSingleStream, p.DecodeTokensPerSecondAggregate, p.AggregateConcurrency, p.MtpAcceptance),
+        new DecodeReport(p.DecodeTokensPerSecondSingleStream, p.DecodeTokensPerSecondAggregate, p.AggregateConcurrency, p.MtpAcceptance,
+            GoodputReport.From(p.Goodput)),
         p.PrefillTokensPerSecond,
         p.TtftSeconds,
         p.Engine,
@@ -81,10 +84,21 @@ internal sealed record PlanReport(
         : Empty(t.Tier, t.Reason);
 
     private static PlanReport Empty(string tier, string? reason) => new(
-        tier, "", "", null, false, reason, null, null, 0, new Dictionary<string, long>(), 0, "", 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, [],
-        new DecodeReport(0, 0, 0, 1), 0, 0, "", "", null, [], null);
+        tier, "", "", null, false, reason, null, null, 0, new Dictionary<string, long>(), 0, "", 0, 0, 0, 0, 0, 0, 0, 0, false, 0, 0, 0, 0, 0, [],
+        new DecodeReport(0, 0, 0, 1, null), 0, 0, "", "", null, [], null);
 }
 
 /// <param name="AggregateConcurrency">Sequences decoded together in the aggregate figure.</param>
 /// <param name="MtpAcceptance">MTP acceptance length included (1 = no MTP).</param>
-internal sealed record DecodeReport(double SingleStream, double Aggregate, int AggregateConcurrency, double MtpAcceptance);
+/// <param name="Goodput">The highest concurrency per replica that meets the interactivity target.</param>
+internal sealed record DecodeReport(double SingleStream, double Aggregate, int AggregateConcurrency, double MtpAcceptance,
+    GoodputReport? Goodput);
+
+/// <summary>Goodput in the JSON: the concurrency per replica, the speed each stream sees, the replica's output, the
+/// TTFT at that load, and the target they were measured against.</summary>
+internal sealed record GoodputReport(int ConcurrencyPerReplica, double StreamTokensPerSecond, double ReplicaTokensPerSecond,
+    double TtftSeconds, double MinStreamTokensPerSecond, double MaxTtftSeconds)
+{
+    public static GoodputReport From(LlmFleet.Planning.Performance.GoodputEstimate g) => new(g.ConcurrencyPerReplica,
+        g.StreamTokensPerSecond, g.ReplicaTokensPerSecond, g.TtftSeconds, g.MinStreamTokensPerSecond, g.MaxTtftSeconds);
+}

@@ -1,6 +1,8 @@
 using System.ComponentModel;
 using LlmFleet.Catalog.Models;
 using LlmFleet.Planning;
+using LlmFleet.Planning.Performance;
+using LlmFleet.Planning.Placement;
 using Spectre.Console.Cli;
 
 namespace LlmFleet.Cli.Commands.Plan;
@@ -61,8 +63,34 @@ internal class PlanSettings : CommandSettings
     [Description("Mean tokens per step with MTP speculative decoding (e.g. 3.5). Default: no MTP gain.")]
     public double? MtpAcceptance { get; init; }
 
+    [CommandOption("--tensor-parallel-size")]
+    [Description("Force vLLM's tensor-parallel size (the plan is computed for exactly this layout). Default: the planner's choice.")]
+    public int? TensorParallelSize { get; init; }
+
+    [CommandOption("--pipeline-parallel-size")]
+    [Description("Force vLLM's pipeline-parallel size. Default: the planner's choice.")]
+    public int? PipelineParallelSize { get; init; }
+
+    [CommandOption("--data-parallel-size")]
+    [Description("Force vLLM's data-parallel size (replicas). Default: the planner's choice.")]
+    public int? DataParallelSize { get; init; }
+
+    [CommandOption("--enable-expert-parallel")]
+    [Description("Spread the routed experts over the TP × DP ranks (vLLM's flag). With a forced layout, off unless given.")]
+    public bool EnableExpertParallel { get; init; }
+
+    [CommandOption("--min-stream-tps")]
+    [Description("Goodput target: the slowest acceptable decode speed per stream, tok/s. Default: 20.")]
+    public double MinStreamTps { get; init; } = InteractivityTarget.DefaultMinStreamTokensPerSecond;
+
+    [CommandOption("--max-ttft")]
+    [Description("Goodput target: the longest acceptable time to first token at the plan's context, seconds. Default: 2.")]
+    public double MaxTtft { get; init; } = InteractivityTarget.DefaultMaxTtftSeconds;
+
     /// <exception cref="LlmFleet.Catalog.CatalogException">The model cannot be resolved.</exception>
     public PlanRequest ToRequest() => new(
         ModelSource.Resolve(Model), Quant, Gpu, Gpus, Nodes, RamGb, Context, Concurrency, KvDtype, GpuMemoryUtilization,
-        MtpAcceptance, RamChannels, RamType);
+        MtpAcceptance, RamChannels, RamType,
+        new LayoutRequest(TensorParallelSize, PipelineParallelSize, DataParallelSize, EnableExpertParallel ? true : null),
+        new InteractivityTarget(MinStreamTps, MaxTtft));
 }
