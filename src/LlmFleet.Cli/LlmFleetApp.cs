@@ -16,12 +16,16 @@ public static class LlmFleetApp
         services.AddSingleton(console);
         services.AddSingleton(TimeProvider.System);
 
-        var app = new CommandApp(new TypeRegistrar(services));
+        var registrar = new TypeRegistrar(services);
+        var app = new CommandApp(registrar);
         app.Configure(config =>
         {
             config.SetApplicationName("llmfleet");
             config.Settings.Console = console.Ansi;
             config.PropagateExceptions();
+            // An unknown option is an error, not a remaining argument nobody reads: relaxed parsing let
+            // `plan m --qaunt fp8` plan bf16 with exit code 0. No command reads context.Remaining.
+            config.UseStrictParsing();
             config.AddBranch("models", models =>
             {
                 models.SetDescription("Built-in models and exact parameter counts from config.json.");
@@ -63,9 +67,24 @@ public static class LlmFleetApp
             // Further commands register here, one line each.
         });
 
+        // Strict parsing still lets anything after "--" through as remaining arguments, and no command passes
+        // arguments on to another program: `plan m -- --quant fp8` would drop --quant just as silently.
+        var dashes = Array.IndexOf(args, "--");
+        if (dashes >= 0 && dashes < args.Length - 1)
+        {
+            await console.Error.WriteLineAsync($"error: unexpected argument '{args[dashes + 1]}' after '--': no llmfleet command passes arguments through");
+            return ExitCodes.BadInput;
+        }
+
         try
         {
             return await app.RunAsync(args, cancellationToken);
+        }
+        catch (CommandParseException e)
+        {
+            // Unknown option or command: named, with the closest known one (ParseErrors).
+            await console.Error.WriteLineAsync($"error: {ParseErrors.Describe(e, args, registrar.Model)}");
+            return ExitCodes.BadInput;
         }
         catch (Exception e) when (IsUsageError(e))
         {
@@ -76,6 +95,6 @@ public static class LlmFleetApp
 
     /// <summary>Errors in what the user gave us: reported as one line, exit code 2, never a stack trace.</summary>
     private static bool IsUsageError(Exception e) =>
-        e is UsageException or CatalogException or Planning.PlanningException or CommandParseException or CommandRuntimeException
+        e is UsageException or CatalogException or Planning.PlanningException or CommandRuntimeException
             or FileNotFoundException or DirectoryNotFoundException or FormatException;
 }
