@@ -1191,6 +1191,10 @@ def section_decode(ctx, gen):
             ctx.sync()
             rec["seconds_median"] = None
             rec["weight_bytes"] = DecodeModel.weight_bytes(cfg, L_used)
+            rec["notes"].append("allocation of random bf16 weights for the decode_step records; "
+                                "not a timing (seconds_median is null)")
+            if fit_note:
+                rec["notes"].append(fit_note)
 
         brec = run_case(ctx, "decode_model_build", dict(model=cfg["name"], layers_used=L_used,
                                                         layers_model=L_full), build)

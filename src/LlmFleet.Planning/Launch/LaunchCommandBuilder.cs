@@ -34,12 +34,11 @@ internal static class LaunchCommandBuilder
         if (p.DataParallel > 1)
         {
             args.AddRange(["--data-parallel-size", p.DataParallel.ToString(c)]);
-            if (ctx.Architecture.IsMoe)
-            {
-                // With several replicas of an MoE model, experts are sharded over all of them (attention stays
-                // data-parallel): vLLM's recommended layout for DeepSeek-style models.
-                args.Add("--enable-expert-parallel");
-            }
+        }
+        if (p.ExpertParallel)
+        {
+            // The layout the figures were computed for: routed experts spread whole over the TP x DP ranks.
+            args.Add("--enable-expert-parallel");
         }
         args.AddRange([
             "--max-model-len", ctx.ContextTokens.ToString(c),

@@ -19,7 +19,7 @@ internal static class VllmPlacer
         var fitting = new List<PlacementResult>();
         foreach (var tp in tps)
         {
-            foreach (var ep in ExpertParallelChoices(ctx, tp, gpus / tp))
+            foreach (var ep in ExpertParallelChoices(ctx, tp, gpus / tp, perNode))
             {
                 var r = Evaluate(ctx, tp, 1, gpus / tp, nodes, ep, allowCpuOffload: false);
                 if (r.Fits)
@@ -96,9 +96,11 @@ internal static class VllmPlacer
         return Evaluate(ctx, t, p, d, nodes, ep, allowCpuOffload: ctx.Ram is not null);
     }
 
-    /// <summary>Expert parallelism is a choice only for MoE models with more than one rank to spread experts over.</summary>
-    private static bool[] ExpertParallelChoices(PlanContext ctx, int tp, int dp) =>
-        ctx.Architecture.IsMoe && tp * dp > 1 ? [false, true] : [false];
+    /// <summary>Expert parallelism is a choice for MoE models with more than one rank to spread experts over, within one
+    /// node: across nodes its all-to-alls need an RDMA fabric and DeepEP-style kernels, a set-up the planner does not
+    /// assume (it can still be forced with --enable-expert-parallel).</summary>
+    private static bool[] ExpertParallelChoices(PlanContext ctx, int tp, int dp, int perNode) =>
+        ctx.Architecture.IsMoe && tp * dp > 1 && tp * dp <= perNode ? [false, true] : [false];
 
     /// <summary>Powers of two up to the GPUs in one node that divide the attention heads (vLLM requires it).</summary>
     private static List<int> TensorParallelSizes(PlanContext ctx, int perNode)

@@ -21,65 +21,8 @@ public sealed class PublishedThroughputTests
         Assert.True(Math.Abs(error) <= Tolerance, $"{what}: planner {planned:N4} vs published {published:N4} ({error:P0})");
     }
 
-    /// <summary>A serving benchmark's output throughput: N sequences each prefill <paramref name="input"/> tokens and
-    /// decode <paramref name="output"/>, the prefills sharing the GPUs with the decode steps.</summary>
-    private static double BenchmarkOutputTokensPerSecond(DeploymentPlan p, int input, int output, int concurrency) =>
-        concurrency * (double)output / (concurrency * (double)output / p.DecodeTokensPerSecondAggregate + concurrency * (double)input / p.PrefillTokensPerSecond);
-
-    // SGLang GLM-5 cookbook on 8xH200, quoted in gist BenHamm/dcd09f595fef141567a39582f502cef4 (2026-02-13): GLM-5-FP8,
-    // TP 8, EAGLE 3 steps (acceptance 3.48), random 1K in / 1K out: TPOT 7.54 ms mean (1/TPOT = 132.6 tok/s),
-    // output 118 tok/s at one stream, 1,215 tok/s at 100 concurrent, TTFT 282 ms median.
-    [Fact]
-    public void Plan_Glm5Fp8On8xH200WithMtp_MatchesSglangSingleStreamDecode()
-    {
-        var p = Planner.Plan(Request("glm-5", "fp8", "h200", 8, 1536, mtp: 3.48));
-        AssertWithin(1000 / 7.54, p.DecodeTokensPerSecondSingleStream, "1/TPOT");
-        AssertWithin(118, p.DecodeTokensPerSecondSingleStream, "output tok/s at one stream");
-    }
-
-    [Fact]
-    public void Plan_Glm5Fp8On8xH200At100Concurrent_MatchesSglangAggregate()
-    {
-        var p = Planner.Plan(Request("glm-5", "fp8", "h200", 8, 1536, concurrency: 100, mtp: 3.48));
-        AssertWithin(1215, BenchmarkOutputTokensPerSecond(p, 1024, 1024, 100), "output tok/s at 100 concurrent");
-    }
-
-    [Fact]
-    public void Plan_Glm5Fp8On8xH200_MatchesSglangTimeToFirstToken()
-    {
-        var p = Planner.Plan(Request("glm-5", "fp8", "h200", 8, 1024, mtp: 3.48));
-        AssertWithin(0.282, p.TtftSeconds, "TTFT of a 1K prompt");
-    }
-
-    // Same gist, 8xB200 (not used for calibration): no EAGLE TPOT 20.22 ms; EAGLE TPOT 7.69 ms; 1,370 tok/s at 100
-    // concurrent; TTFT 246 ms median.
-    [Fact]
-    public void Plan_Glm5Fp8On8xB200WithoutMtp_MatchesMeasuredDecode()
-    {
-        var p = Planner.Plan(Request("glm-5", "fp8", "b200", 8, 1536));
-        AssertWithin(1000 / 20.22, p.DecodeTokensPerSecondSingleStream, "B200 1/TPOT without EAGLE");
-    }
-
-    [Fact]
-    public void Plan_Glm5Fp8On8xB200WithMtp_MatchesMeasuredDecode()
-    {
-        var p = Planner.Plan(Request("glm-5", "fp8", "b200", 8, 1536, mtp: 3.52));
-        AssertWithin(1000 / 7.69, p.DecodeTokensPerSecondSingleStream, "B200 1/TPOT with EAGLE");
-    }
-
-    [Fact]
-    public void Plan_Glm5Fp8On8xB200At100Concurrent_MatchesMeasuredAggregate()
-    {
-        var p = Planner.Plan(Request("glm-5", "fp8", "b200", 8, 1536, concurrency: 100, mtp: 3.52));
-        AssertWithin(1370, BenchmarkOutputTokensPerSecond(p, 1024, 1024, 100), "B200 output tok/s at 100 concurrent");
-    }
-
-    [Fact]
-    public void Plan_Glm5Fp8On8xB200_MatchesMeasuredTimeToFirstToken()
-    {
-        var p = Planner.Plan(Request("glm-5", "fp8", "b200", 8, 1024, mtp: 3.52));
-        AssertWithin(0.246, p.TtftSeconds, "B200 TTFT of a 1K prompt");
-    }
+    // The vLLM/SGLang serving figures (GLM-5 on 8xH200 and 8xB200 among them) are in
+    // Data/Calibration/published-benchmarks.json: PublishedBenchmarksTests plans each of them.
 
     // Unsloth, "Run DeepSeek-R1 Dynamic 1.58-bit" (unsloth.ai/blog/deepseekr1-dynamic, 2025-01): the 1.58-bit quant on
     // 2xH100 80GB with llama.cpp: "14 tokens per second" for a single user.
