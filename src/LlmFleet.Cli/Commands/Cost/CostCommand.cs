@@ -1,9 +1,9 @@
 using System.ComponentModel;
 using System.Globalization;
 using LlmFleet.Catalog.Models;
+using LlmFleet.Cli.Commands.Plan;
 using LlmFleet.Cli.Infrastructure;
 using LlmFleet.Planning;
-using LlmFleet.Planning.Performance;
 using LlmFleet.Planning.Cost;
 using Spectre.Console;
 using Spectre.Console.Cli;
@@ -13,7 +13,7 @@ namespace LlmFleet.Cli.Commands.Cost;
 /// <summary><c>llmfleet cost</c>: own vs rent vs hybrid vs commercial API for a usage, with break-even and a recommendation.</summary>
 internal sealed class CostCommand(CliConsole console) : Command<CostCommand.Settings>
 {
-    public sealed class Settings : CommandSettings
+    public sealed class Settings : GoodputSettings
     {
         [CommandArgument(0, "<model>")]
         [Description("A catalog id or a path to a config.json.")]
@@ -34,13 +34,6 @@ internal sealed class CostCommand(CliConsole console) : Command<CostCommand.Sett
         [Description("Concurrent streams per replica the throughput is planned at. Default: the goodput concurrency (the most streams that meet --min-stream-tps and --max-ttft).")]
         public int? Concurrency { get; init; }
 
-        [CommandOption("--min-stream-tps")]
-        [Description("Goodput target: the slowest acceptable decode speed per stream, tok/s. Default: 20.")]
-        public double MinStreamTps { get; init; } = InteractivityTarget.DefaultMinStreamTokensPerSecond;
-
-        [CommandOption("--max-ttft")]
-        [Description("Goodput target: the longest acceptable time to first token at --context, seconds. Default: 2.")]
-        public double MaxTtft { get; init; } = InteractivityTarget.DefaultMaxTtftSeconds;
 
         [CommandOption("--context")]
         [Description("Maximum request length the replicas are planned for. Default 32768 (a full 1M context leaves room for few streams).")]
@@ -175,7 +168,7 @@ internal sealed class CostCommand(CliConsole console) : Command<CostCommand.Sett
             });
             return ExitCodes.Success;
         }
-        Render(report, model.Id, plan, assumptions, s);
+        Render(report, model.Id, plan, streams, output, assumptions, s);
         return ExitCodes.Success;
     }
 
@@ -200,7 +193,7 @@ internal sealed class CostCommand(CliConsole console) : Command<CostCommand.Sett
     private static DeploymentPlan PlanFor(ModelSource model, Settings s)
     {
         var plan = Planner.Plan(new PlanRequest(model, s.Quant, s.Gpu, s.Gpus, Context: s.Context, Concurrency: s.Concurrency ?? 1,
-            Target: new InteractivityTarget(s.MinStreamTps, s.MaxTtft)));
+            Target: s.ToTarget()));
         if (s.Gpu is null)
         {
             plan = plan.Recommendations.FirstOrDefault(r => r.Tier == "enterprise")?.Plan
@@ -249,12 +242,12 @@ internal sealed class CostCommand(CliConsole console) : Command<CostCommand.Sett
         }
     }
 
-    private void Render(CostReport report, string modelId, DeploymentPlan plan, CostAssumptions a, Settings s)
+    private void Render(CostReport report, string modelId, DeploymentPlan plan, int streams, double output, CostAssumptions a, Settings s)
     {
         var c = CultureInfo.InvariantCulture;
         console.Ansi.MarkupLine($"[bold]{Markup.Escape(modelId)}[/] {Markup.Escape(s.Quant)} on {plan.Gpus}x {Markup.Escape(plan.Hardware!.Name)} per replica: " +
-            $"{Throughput(s, plan).Output.ToString("N0", c)} output tok/s at {Throughput(s, plan).Streams} streams " +
-            $"({(Throughput(s, plan).Output / Throughput(s, plan).Streams).ToString("0.#", c)} tok/s each; {(s.Concurrency is null ? "goodput: the most streams that meet the interactivity target" : "--concurrency")}), " +
+            $"{output.ToString("N0", c)} output tok/s at {streams} streams " +
+            $"({(output / streams).ToString("0.#", c)} tok/s each; {(s.Concurrency is null ? "goodput: the most streams that meet the interactivity target" : "--concurrency")}), " +
             $"{plan.PrefillTokensPerSecond.ToString("N0", c)} prefill tok/s.");
         console.Ansi.MarkupLine($"Usage {s.TokensPerDay!.Value.ToString("N0", c)} tokens/day ({report.TokensPerMonth.ToString("N0", c)} a month): " +
             $"{report.Replicas.Average} replica(s) on average, {report.Replicas.Peak} at the peak. API compared: {Markup.Escape(a.Api.Name)}.");

@@ -1,7 +1,6 @@
 using System.ComponentModel;
 using LlmFleet.Catalog.Models;
 using LlmFleet.Planning;
-using LlmFleet.Planning.Performance;
 using LlmFleet.Planning.Placement;
 using Spectre.Console.Cli;
 
@@ -9,7 +8,7 @@ namespace LlmFleet.Cli.Commands.Plan;
 
 /// <summary>The options that describe a deployment to plan: shared by <c>plan</c> and <c>deploy</c>, so the two accept
 /// the same names with the same defaults.</summary>
-internal class PlanSettings : CommandSettings
+internal class PlanSettings : GoodputSettings
 {
     [CommandArgument(0, "<model>")]
     [Description("A catalog id (see `llmfleet models`), a path to a config.json, or a folder holding one.")]
@@ -79,18 +78,11 @@ internal class PlanSettings : CommandSettings
     [Description("Spread the routed experts over the TP × DP ranks (vLLM's flag). With a forced layout, off unless given.")]
     public bool EnableExpertParallel { get; init; }
 
-    [CommandOption("--min-stream-tps")]
-    [Description("Goodput target: the slowest acceptable decode speed per stream, tok/s. Default: 20.")]
-    public double MinStreamTps { get; init; } = InteractivityTarget.DefaultMinStreamTokensPerSecond;
-
-    [CommandOption("--max-ttft")]
-    [Description("Goodput target: the longest acceptable time to first token at the plan's context, seconds. Default: 2.")]
-    public double MaxTtft { get; init; } = InteractivityTarget.DefaultMaxTtftSeconds;
 
     /// <exception cref="LlmFleet.Catalog.CatalogException">The model cannot be resolved.</exception>
     public PlanRequest ToRequest() => new(
         ModelSource.Resolve(Model), Quant, Gpu, Gpus, Nodes, RamGb, Context, Concurrency, KvDtype, GpuMemoryUtilization,
         MtpAcceptance, RamChannels, RamType,
         new LayoutRequest(TensorParallelSize, PipelineParallelSize, DataParallelSize, EnableExpertParallel ? true : null),
-        new InteractivityTarget(MinStreamTps, MaxTtft));
+        ToTarget());
 }
