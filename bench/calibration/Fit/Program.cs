@@ -12,20 +12,27 @@ var heldOut = PublishedBenchmarks.All.Where(b => b.HeldOut).ToList();
 // Left as they are: the request overhead (only TTFT measurements fix it, and the fit set has none) and the per-token
 // serving cost (the fit set has no high-concurrency point of a small model, where it binds; free, the fit trades it
 // against the MLA models' kernel floors and caps every replica near 10,000 tok/s).
-string[] names = ["floor_layer", "floor_moe", "floor_mla", "floor_indexer", "step", "all_reduce"];
-var start = baseCalibration.For(InferenceEngine.Vllm);
-double[] x = [start.FloorSecondsPerLayer, start.FloorSecondsPerMoeLayer, start.FloorSecondsPerMlaLayer,
-    start.FloorSecondsPerIndexerLayer, start.StepOverheadSeconds, start.AllReduceLatencySeconds];
+// Kernel floors and collectives are the GPUs' and the kernels', shared by vLLM and SGLang; each engine has its own
+// serving loop, so its own per-step cost.
+string[] names = ["floor_layer", "floor_moe", "floor_mla", "floor_indexer", "all_reduce", "step_vllm", "step_sglang"];
+var vllm = baseCalibration.For(InferenceEngine.Vllm);
+var sglang = baseCalibration.Engines["sglang"];
+double[] x = [vllm.FloorSecondsPerLayer, vllm.FloorSecondsPerMoeLayer, vllm.FloorSecondsPerMlaLayer,
+    vllm.FloorSecondsPerIndexerLayer, vllm.AllReduceLatencySeconds, vllm.StepOverheadSeconds, sglang.StepOverheadSeconds];
 
-Calibration With(double[] v) => baseCalibration.With(start with
+Calibration With(double[] v)
 {
-    FloorSecondsPerLayer = v[0],
-    FloorSecondsPerMoeLayer = v[1],
-    FloorSecondsPerMlaLayer = v[2],
-    FloorSecondsPerIndexerLayer = v[3],
-    StepOverheadSeconds = v[4],
-    AllReduceLatencySeconds = v[5],
-});
+    EngineProfile Shared(EngineProfile p, double step) => p with
+    {
+        FloorSecondsPerLayer = v[0],
+        FloorSecondsPerMoeLayer = v[1],
+        FloorSecondsPerMlaLayer = v[2],
+        FloorSecondsPerIndexerLayer = v[3],
+        AllReduceLatencySeconds = v[4],
+        StepOverheadSeconds = step,
+    };
+    return baseCalibration.With(Shared(vllm, v[5])).With(Shared(sglang, v[6]));
+}
 
 double Loss(double[] v)
 {
@@ -33,13 +40,33 @@ double Loss(double[] v)
     return fit.Average(b => Math.Abs(Math.Log(1 + PublishedBenchmarks.Error(b, PublishedBenchmarks.Predict(b, c)))));
 }
 
+// `name=value` arguments pin a cost at that value (seconds) and leave it out of the fit.
+var pinned = new HashSet<int>();
+foreach (var arg in args)
+{
+    var parts = arg.Split('=');
+    var index = Array.IndexOf(names, parts[0]);
+    if (parts.Length != 2 || index < 0)
+    {
+        Console.Error.WriteLine($"unknown argument '{arg}': expected name=value with name one of {string.Join(", ", names)}");
+        return 2;
+    }
+    x[index] = double.Parse(parts[1], CultureInfo.InvariantCulture);
+    pinned.Add(index);
+}
+
 var loss = Loss(x);
 Console.Error.WriteLine($"start: mean |log error| {loss:F4}");
-for (var round = 0; round < 8; round++)
+for (var round = 0; round < 30; round++)
 {
+    var before = loss;
     for (var i = 0; i < x.Length; i++)
     {
-        foreach (var factor in new[] { 4.0, 2.0, 1.5, 1.2, 1.1, 1 / 1.1, 1 / 1.2, 1 / 1.5, 1 / 2.0, 1 / 4.0 })
+        if (pinned.Contains(i))
+        {
+            continue;
+        }
+        foreach (var factor in new[] { 8.0, 4.0, 2.0, 1.5, 1.2, 1.1, 1.05, 1 / 1.05, 1 / 1.1, 1 / 1.2, 1 / 1.5, 1 / 2.0, 1 / 4.0, 1 / 8.0 })
         {
             var trial = (double[])x.Clone();
             trial[i] *= factor;
@@ -53,12 +80,17 @@ for (var round = 0; round < 8; round++)
     }
     Console.Error.WriteLine($"round {round + 1}: mean |log error| {loss:F4}  " +
         string.Join(" ", names.Select((n, i) => $"{n}={x[i].ToString("G3", CultureInfo.InvariantCulture)}")));
+    if (loss > before - 1e-5)
+    {
+        break;
+    }
 }
 
 var fitted = With(x);
 Console.WriteLine("fitted (seconds): " + string.Join(", ", names.Select((n, i) => $"{n} {x[i].ToString("G3", CultureInfo.InvariantCulture)}")));
 Print("Fit", fit, fitted);
 Print("Held out", heldOut, fitted);
+return 0;
 
 static void Print(string title, List<PublishedBenchmark> set, Calibration c)
 {

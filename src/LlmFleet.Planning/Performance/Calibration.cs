@@ -23,6 +23,15 @@ public sealed record Calibration(IReadOnlyDictionary<string, EngineProfile> Engi
     public Calibration With(EngineProfile profile) =>
         this with { Engines = new Dictionary<string, EngineProfile>(Engines) { [profile.Engine] = profile } };
 
+    /// <summary>
+    /// This calibration with <paramref name="engine"/>'s costs in vLLM's place. SGLang runs the layouts and kernel
+    /// families vLLM runs (TP, DP attention, EP; FlashInfer, fused MoE, custom all-reduce), so its published figures are
+    /// planned as vLLM deployments with SGLang's own serving costs.
+    /// </summary>
+    public Calibration ServedBy(string engine) => engine == InferenceEngine.Vllm.ToName()
+        ? this
+        : With(Engines[engine] with { Engine = InferenceEngine.Vllm.ToName() });
+
     private static Calibration Load()
     {
         using var engines = Read("engines.json");

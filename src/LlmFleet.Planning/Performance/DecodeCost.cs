@@ -134,7 +134,11 @@ internal sealed record DecodeCost(
         Experts == 0 ? 1 : 1 - Math.Pow(1 - (double)ExpertsPerToken / Experts, tokens);
 }
 
-/// <summary>The terms of one decode step, in seconds; <see cref="Total"/> is their sum.</summary>
+/// <summary>
+/// The terms of one decode step, in seconds. The GPU runs its terms one after another; the engine's serving work
+/// (scheduling, input preparation, sampling, output processing) runs on the CPU while the GPU executes the step
+/// before (vLLM's async scheduling, SGLang's overlap scheduler), so a step takes the longer of the two.
+/// </summary>
 internal readonly record struct StepTerms(
     double DenseWeights,
     double Experts,
@@ -144,5 +148,7 @@ internal readonly record struct StepTerms(
     double Serving,
     double Offload)
 {
-    public double Total => DenseWeights + Experts + Attention + Communication + KernelFloor + Serving + Offload;
+    public double Gpu => DenseWeights + Experts + Attention + Communication + KernelFloor + Offload;
+
+    public double Total => Math.Max(Gpu, Serving);
 }

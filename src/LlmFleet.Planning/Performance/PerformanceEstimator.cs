@@ -34,11 +34,10 @@ internal static class PerformanceEstimator
         // A full-context prompt arriving while B others decode: each of its chunks shares a step with their decode.
         double Ttft(int othersDecoding)
         {
-            // The chunk already reads every weight; the others add their KV reads, collectives and bookkeeping.
+            // The chunk already reads every weight; the others add their KV reads and collectives (their bookkeeping
+            // runs on the CPU, under the chunk's GPU time).
             var others = decode.Terms(othersDecoding, 1, c);
-            var sharing = othersDecoding > 0
-                ? others.Attention + others.Communication + othersDecoding * profile.StepOverheadSecondsPerToken
-                : 0;
+            var sharing = othersDecoding > 0 ? others.Attention + others.Communication : 0;
             return profile.RequestOverheadSeconds
                 + Math.Ceiling(c / profile.PrefillChunkTokens) * (chunkSeconds + sharing)
                 + c * computeSecondsPerToken;
@@ -151,12 +150,12 @@ internal static class PerformanceEstimator
         var indexerFlops = a.Attention.Indexer is { } ix2 && vllm ? 2.0 * ix2.NumHeads * ix2.HeadDim * meanContext * ix2.Layers : 0;
         var flops = decode.DenseFlopsPerToken * devices + 2.0 * ctx.Parameters.ActiveRoutedExperts
             + PrefillAttentionFlops(a) * attended + indexerFlops;
-        // Per chunk: the kernel floor and serving cost of one step, one full read of the weights on the GPUs (a chunk
+        // Per chunk (its serving work runs on the CPU under the chunk's GPU time): the kernel floor of one step, one full read of the weights on the GPUs (a chunk
         // touches every expert), the chunk's all-reduces and, when offloaded, moving the RAM-resident weights to the
         // GPU: llama.cpp copies them for each micro-batch it computes on the GPU; vLLM streams --cpu-offload-gb
         // weights every forward pass.
         var idle = decode.Terms(1, 1, 0);
-        var perChunkSeconds = idle.KernelFloor + idle.Serving
+        var perChunkSeconds = idle.KernelFloor
             + decode.DenseBytesPerGpu / (decode.HbmBytesPerSecond * decode.Kernels.Hbm)
             + decode.RoutedBytesPerGpu / (decode.HbmBytesPerSecond * decode.Kernels.Moe)
             + decode.CommunicationSeconds(profile.PrefillChunkTokens)

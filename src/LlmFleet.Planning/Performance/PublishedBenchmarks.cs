@@ -45,7 +45,7 @@ public static class PublishedBenchmarks
         var request = new PlanRequest(ModelSource.Resolve(b.Model), b.Quant, b.Gpu, b.Gpus, Context: context,
             Concurrency: b.Concurrency, MtpAcceptance: b.MtpAcceptance,
             Layout: new LayoutRequest(b.TensorParallel, 1, b.DataParallel, b.ExpertParallel));
-        var p = Planner.Plan(request, calibration);
+        var p = Planner.Plan(request, calibration.ServedBy(b.Engine));
         if (!p.Fits)
         {
             throw new PlanningException($"{b.Id}: the benchmark's layout does not fit in the planner ({string.Join("; ", p.Warnings)})");

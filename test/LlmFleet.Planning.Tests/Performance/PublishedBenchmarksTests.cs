@@ -27,7 +27,7 @@ public sealed class PublishedBenchmarksTests
     {
         var all = PublishedBenchmarks.All;
         Assert.True(all.Count >= 24);
-        Assert.Equal(all.Count / 3, all.Count(b => b.HeldOut));
+        Assert.InRange(all.Count(b => b.HeldOut), all.Count / 3, all.Count / 3 + 1);
         Assert.True(all.Select(b => b.Gpu).Distinct().Count() >= 4);
         Assert.Contains(all, b => b.Concurrency == 1);
         Assert.Contains(all, b => b.Concurrency >= 32);
