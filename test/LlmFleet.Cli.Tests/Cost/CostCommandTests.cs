@@ -33,6 +33,64 @@ public sealed class CostCommandTests
     }
 
     [Fact]
+    public async Task Cost_Glm52OnEightH200_PricesTheGoodputItStatesAndPrintsIt()
+    {
+        var json = await CliRun.RunAsync([.. Glm52OnH200, "--tokens-per-day", "1000000000", "--json"]);
+        Assert.Equal(0, json.ExitCode);
+        using var doc = JsonDocument.Parse(json.Output);
+        var root = doc.RootElement;
+        var streams = root.GetProperty("concurrency_per_replica").GetInt32();
+        var perStream = root.GetProperty("stream_tokens_per_second").GetDouble();
+        var replica = root.GetProperty("replica_output_tokens_per_second").GetDouble();
+        Assert.Equal("goodput", root.GetProperty("concurrency_basis").GetString());
+        Assert.True(streams > 1, $"{streams} streams");
+        Assert.True(perStream >= root.GetProperty("min_stream_tokens_per_second").GetDouble(), $"{perStream} tok/s per stream");
+        Assert.Equal(streams * perStream, replica, precision: 6);
+
+        // The same three figures, as a person reads them.
+        var text = await CliRun.RunAsync([.. Glm52OnH200, "--tokens-per-day", "1000000000"]);
+        Assert.Equal(0, text.ExitCode);
+        var c = System.Globalization.CultureInfo.InvariantCulture;
+        Assert.Contains($"{replica.ToString("N0", c)} output tok/s at {streams} streams ({perStream.ToString("0.#", c)} tok/s each", text.Output);
+    }
+
+    [Fact]
+    public async Task Cost_BuyVsApiBreakEven_ComesEarlierAsTokensPerDayGrow()
+    {
+        // Against a frontier API's list price ($3 in, $15 out per million), with a purchase allowed and a moderate
+        // daily peak, buying pays for itself, and sooner the more the GPUs are used.
+        async Task<int> MonthsAsync(string tokensPerDay)
+        {
+            var r = await CliRun.RunAsync([.. Glm52OnH200, "--tokens-per-day", tokensPerDay, "--capex-ok", "--peak-to-average", "1.5",
+                "--api-price-in", "3", "--api-price-out", "15", "--months", "60", "--json"]);
+            Assert.Equal(0, r.ExitCode);
+            using var doc = JsonDocument.Parse(r.Output);
+            var months = doc.RootElement.GetProperty("break_even_months").GetProperty("buy_vs_api");
+            Assert.True(months.ValueKind == JsonValueKind.Number, $"{tokensPerDay} tokens/day: buying never breaks even");
+            return months.GetInt32();
+        }
+
+        var low = await MonthsAsync("200000000");
+        var mid = await MonthsAsync("1000000000");
+        var high = await MonthsAsync("4000000000");
+        Assert.True(low > mid && mid >= high, $"break-even months {low}, {mid}, {high}");
+    }
+
+    [Fact]
+    public async Task Cost_MtpAcceptance_RaisesTheReplicaThroughputItPrices()
+    {
+        async Task<double> ReplicaAsync(params string[] extra)
+        {
+            var r = await CliRun.RunAsync([.. Glm52OnH200, "--tokens-per-day", "1000000000", "--json", .. extra]);
+            Assert.Equal(0, r.ExitCode);
+            using var doc = JsonDocument.Parse(r.Output);
+            return doc.RootElement.GetProperty("replica_output_tokens_per_second").GetDouble();
+        }
+
+        Assert.True(await ReplicaAsync("--mtp-acceptance", "2.5") > await ReplicaAsync());
+    }
+
+    [Fact]
     public async Task Cost_ApiPriceOverride_ChangesTheApiOption()
     {
         var cheap = await CliRun.RunAsync([.. Glm52OnH200, "--tokens-per-day", "50000000", "--api-price-in", "0.1", "--api-price-out", "0.2", "--json"]);

@@ -154,6 +154,7 @@ internal sealed class CostCommand(CliConsole console) : Command<CostCommand.Sett
                 concurrency_per_replica = streams,
                 concurrency_basis = s.Concurrency is null ? "goodput" : "--concurrency",
                 stream_tokens_per_second = output / streams,
+                mtp_acceptance = plan.MtpAcceptance,
                 min_stream_tokens_per_second = s.MinStreamTps,
                 max_ttft_seconds = s.MaxTtft,
                 replica_output_tokens_per_second = replica.OutputTokensPerSecond,
@@ -193,7 +194,7 @@ internal sealed class CostCommand(CliConsole console) : Command<CostCommand.Sett
     private static DeploymentPlan PlanFor(ModelSource model, Settings s)
     {
         var plan = Planner.Plan(new PlanRequest(model, s.Quant, s.Gpu, s.Gpus, Context: s.Context, Concurrency: s.Concurrency ?? 1,
-            Target: s.ToTarget()));
+            MtpAcceptance: s.MtpAcceptance, Target: s.ToTarget()));
         if (s.Gpu is null)
         {
             plan = plan.Recommendations.FirstOrDefault(r => r.Tier == "enterprise")?.Plan
@@ -247,7 +248,9 @@ internal sealed class CostCommand(CliConsole console) : Command<CostCommand.Sett
         var c = CultureInfo.InvariantCulture;
         console.Ansi.MarkupLine($"[bold]{Markup.Escape(modelId)}[/] {Markup.Escape(s.Quant)} on {plan.Gpus}x {Markup.Escape(plan.Hardware!.Name)} per replica: " +
             $"{output.ToString("N0", c)} output tok/s at {streams} streams " +
-            $"({(output / streams).ToString("0.#", c)} tok/s each; {(s.Concurrency is null ? "goodput: the most streams that meet the interactivity target" : "--concurrency")}), " +
+            $"({(output / streams).ToString("0.#", c)} tok/s each" +
+            (plan.MtpAcceptance > 1 ? $", MTP acceptance {plan.MtpAcceptance.ToString("0.##", c)}" : "") +
+            $"; {(s.Concurrency is null ? "goodput: the most streams that meet the interactivity target" : "--concurrency")}), " +
             $"{plan.PrefillTokensPerSecond.ToString("N0", c)} prefill tok/s.");
         console.Ansi.MarkupLine($"Usage {s.TokensPerDay!.Value.ToString("N0", c)} tokens/day ({report.TokensPerMonth.ToString("N0", c)} a month): " +
             $"{report.Replicas.Average} replica(s) on average, {report.Replicas.Peak} at the peak. API compared: {Markup.Escape(a.Api.Name)}.");

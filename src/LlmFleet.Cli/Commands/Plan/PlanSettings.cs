@@ -58,10 +58,6 @@ internal class PlanSettings : GoodputSettings
     [Description("vLLM's share of GPU memory. Default: 0.9.")]
     public double GpuMemoryUtilization { get; init; } = 0.9;
 
-    [CommandOption("--mtp-acceptance")]
-    [Description("Mean tokens per step with MTP speculative decoding (e.g. 3.5). Default: no MTP gain.")]
-    public double? MtpAcceptance { get; init; }
-
     [CommandOption("--tensor-parallel-size")]
     [Description("Force vLLM's tensor-parallel size (the plan is computed for exactly this layout). Default: the planner's choice.")]
     public int? TensorParallelSize { get; init; }
