@@ -20,6 +20,9 @@ public sealed record DeploymentPlan
 
     public required bool Fits { get; init; }
 
+    /// <summary>It fits, but one stream decodes under the request's usable-speed floor: it loads, but is too slow.</summary>
+    public bool TooSlow { get; init; }
+
     /// <summary>All weights the engine loads (MTP layers included where it loads them).</summary>
     public required long WeightsBytes { get; init; }
 
@@ -105,10 +108,36 @@ public sealed record DeploymentPlan
     public IReadOnlyList<TierRecommendation> Recommendations { get; init; } = [];
 }
 
-/// <summary>The cheapest configuration of one tier that fits, or why none does.</summary>
-/// <param name="Tier"><c>enterprise</c>, <c>rental</c>, <c>workstation</c> or <c>apple</c>.</param>
-/// <param name="Plan">The plan of that configuration; null when nothing in the tier fits.</param>
-/// <param name="Reason">Why nothing fits, when <paramref name="Plan"/> is null.</param>
+/// <summary>One configuration a tier offers: hardware, count and format, planned in full.</summary>
 /// <param name="PriceUsd">Purchase price of the hardware (GPUs or the Mac), when bought.</param>
 /// <param name="UsdPerHour">Rental price per hour, for the rental tier.</param>
-public sealed record TierRecommendation(string Tier, DeploymentPlan? Plan, string? Reason, double? PriceUsd, double? UsdPerHour);
+/// <param name="RamGb">System RAM (unified memory on Apple) the option is planned with; null for GPU servers.</param>
+/// <param name="QualityClass">How close the format keeps the model to its original checkpoint, 0 (within noise) to 5
+/// (1-bit); docs/planning.md, "Recommendations".</param>
+public sealed record TierOption(DeploymentPlan Plan, double? PriceUsd, double? UsdPerHour, double? RamGb, int QualityClass);
+
+/// <summary>
+/// What one tier offers: its best option (the best-quality format that runs at a usable speed there, then the one that
+/// meets the per-stream speed target, then the fewest servers, then the lowest price), up to two alternatives, the
+/// options that load but run too slowly, and why.
+/// </summary>
+/// <param name="Tier"><c>enterprise</c>, <c>rental</c>, <c>workstation</c> or <c>apple</c>.</param>
+/// <param name="Best">The recommended option; null when nothing in the tier runs usably.</param>
+/// <param name="Why">Why this option, in one sentence.</param>
+/// <param name="LeftOut">Why better formats or other configurations are not offered.</param>
+/// <param name="Reason">Why nothing is offered, when <paramref name="Best"/> is null.</param>
+public sealed record TierRecommendation(
+    string Tier,
+    TierOption? Best,
+    IReadOnlyList<TierOption> Alternatives,
+    IReadOnlyList<TierOption> TooSlow,
+    string? Why,
+    IReadOnlyList<string> LeftOut,
+    string? Reason)
+{
+    public DeploymentPlan? Plan => Best?.Plan;
+
+    public double? PriceUsd => Best?.PriceUsd;
+
+    public double? UsdPerHour => Best?.UsdPerHour;
+}

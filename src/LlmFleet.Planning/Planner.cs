@@ -34,13 +34,15 @@ public static class Planner
     public static DeploymentPlan Plan(PlanRequest request, Calibration calibration)
     {
         Validate(request);
-        var format = Resolve(() => QuantizationCatalog.Default.Get(request.Quantization));
+        var format = request.Quantization is { } q ? Resolve(() => QuantizationCatalog.Default.Get(q)) : null;
         if (request.Gpu is null)
         {
             return TierRecommender.Recommend(request);
         }
         var hardware = Resolve(() => HardwareCatalog.Default.Get(request.Gpu));
-        return PlanOn(request, format, hardware, withAlternatives: true, calibration);
+        return format is null
+            ? TierRecommender.BestOn(request, hardware)
+            : PlanOn(request, format, hardware, withAlternatives: true, calibration);
     }
 
     internal static DeploymentPlan PlanOn(PlanRequest request, QuantizationFormat format, HardwareSpec hardware, bool withAlternatives,
@@ -95,24 +97,26 @@ public static class Planner
         }
         var ctx = Ctx(context);
         var perf = PerformanceEstimator.Estimate(ctx, placement, request.MtpAcceptance, request.Concurrency, target);
-        // vLLM admits at most --max-num-seqs sequences per replica: the goodput concurrency, or what was asked for
-        // when even one stream misses the target.
-        var maxNumSeqs = perf.Goodput.MeetsTarget
-            ? perf.Goodput.ConcurrencyPerReplica
-            : Math.Max(1, (int)Math.Ceiling(request.Concurrency / (double)placement.DataParallel));
+        var maxNumSeqs = MaxNumSeqs(request, placement, perf, warnings);
         int? draftTokens = usesMtp ? (request.MtpAcceptance is { } l ? PerformanceEstimator.DraftTokens(l) : 1) : null;
-        var launch = LaunchCommandBuilder.Build(ctx, placement, maxNumSeqs, draftTokens);
+        var launch = LaunchCommandBuilder.Build(ctx, placement, maxNumSeqs, draftTokens, request.ServedModelName);
         warnings.AddRange(launch.Warnings);
         warnings.AddRange(Advice(ctx, placement, request));
 
         var alternatives = !placement.Fits && withAlternatives ? Alternatives.For(request, format, hardware, placement) : [];
         var fits = placement.Fits;
+        var tooSlow = fits && perf.DecodeTokensPerSecondSingleStream < request.MinUsableTokensPerSecond;
+        if (tooSlow)
+        {
+            warnings.Insert(0, $"loads, but too slow: {perf.DecodeTokensPerSecondSingleStream:0.##} tok/s per stream, under the usable floor of {request.MinUsableTokensPerSecond:0.#} (--min-usable-tps)");
+        }
         return new DeploymentPlan
         {
             ModelId = request.Model.Id,
             Quantization = format.Id,
             Hardware = hardware,
             Fits = fits,
+            TooSlow = tooSlow,
             WeightsBytes = weights.TotalBytes,
             WeightsBytesByClass = weights.BytesByClass,
             KvCacheBytesPerToken = placement.Kv.BytesPerToken / placement.PipelineParallel,
@@ -239,6 +243,28 @@ public static class Planner
         }
     }
 
+    /// <summary>
+    /// vLLM's <c>--max-num-seqs</c> per replica: the goodput concurrency, so that a full server still meets the
+    /// interactivity target. When no concurrency meets it (a lone full-context prompt already takes longer than the
+    /// TTFT target), the streams asked for with --concurrency, else what the KV cache holds at full context, which is
+    /// what vLLM would admit anyway.
+    /// </summary>
+    private static int MaxNumSeqs(PlanRequest request, PlacementResult placement, PerformanceEstimate perf, List<string> warnings)
+    {
+        if (perf.Goodput.MeetsTarget)
+        {
+            return perf.Goodput.ConcurrencyPerReplica;
+        }
+        var replicas = Math.Max(1, placement.DataParallel);
+        if (request.Concurrency > 1 || placement.MaxConcurrency <= 0)
+        {
+            return Math.Max(1, (int)Math.Ceiling(request.Concurrency / (double)replicas));
+        }
+        var held = Math.Max(1, placement.MaxConcurrency / replicas);
+        warnings.Add($"--max-num-seqs {held}: no concurrency meets the interactivity target at this context, so the server admits what its KV cache holds at full context (shorten --context, or relax --min-stream-tps / --max-ttft, to size it for the target)");
+        return held;
+    }
+
     internal static InferenceEngine ChooseEngine(QuantizationFormat format, HardwareSpec hw, string modelId)
     {
         if (hw.IsUnifiedMemory)
@@ -346,6 +372,10 @@ public static class Planner
         if (r.Target is { } t && (t.MinStreamTokensPerSecond < 0 || t.MaxTtftSeconds <= 0))
         {
             throw new PlanningException($"--min-stream-tps must be at least 0 and --max-ttft positive, got {t.MinStreamTokensPerSecond} and {t.MaxTtftSeconds}");
+        }
+        if (r.MinUsableTokensPerSecond < 0)
+        {
+            throw new PlanningException($"--min-usable-tps must be at least 0, got {r.MinUsableTokensPerSecond}");
         }
         if (r.KvDtype is not ("auto" or "bf16" or "fp8"))
         {

@@ -43,7 +43,9 @@ public static class ArchitectureParser
         }
         var f = new ConfigFields(root);
         var modelType = f.String("model_type") ?? throw new CatalogException("config.json is missing required field 'model_type'");
-        return modelType switch
+        var checkpoint = root.TryGetProperty("quantization_config", out var q) && q.ValueKind == JsonValueKind.Object
+            && q.TryGetProperty("quant_method", out var m) && m.ValueKind == JsonValueKind.String ? m.GetString() : null;
+        return (modelType switch
         {
             "glm_moe_dsa" or "deepseek_v3" or "kimi_k2" or "deepseek_v32" or "deepseek_v2" => ParseDeepSeekFamily(f, modelType),
             "glm4_moe" => ParseGlm4Moe(f),
@@ -55,7 +57,7 @@ public static class ArchitectureParser
             "llama" or "mistral" => ParseDense(f, modelType, qkvBiasDefault: false, qkNorm: false, []),
             _ => ParseDense(f, modelType, qkvBiasDefault: false, qkNorm: false,
                 [$"model_type '{modelType}' is not one the catalog knows; counted as a dense decoder from its standard fields"]),
-        };
+        }) with { CheckpointQuantization = checkpoint };
     }
 
     private static ModelArchitecture ParseDense(ConfigFields f, string modelType, bool qkvBiasDefault, bool qkNorm, IReadOnlyList<string> warnings)

@@ -93,5 +93,9 @@ public sealed record ModelArchitecture(
 {
     public int MoeLayers => NumLayers - DenseLayers;
 
+    /// <summary>The format the authors' checkpoint is stored in, from <c>quantization_config.quant_method</c>
+    /// (<c>fp8</c> for DeepSeek-V3 and Kimi K2, <c>mxfp4</c> for gpt-oss); null for a BF16/FP16 checkpoint.</summary>
+    public string? CheckpointQuantization { get; init; }
+
     public bool IsMoe => Moe is not null && MoeLayers > 0;
 }

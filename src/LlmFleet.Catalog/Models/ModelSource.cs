@@ -5,6 +5,11 @@ namespace LlmFleet.Catalog.Models;
 /// <param name="Entry">The catalog entry, when the model is built in.</param>
 public sealed record ModelSource(string Id, ModelArchitecture Architecture, CatalogEntry? Entry)
 {
+    /// <summary>For a config read from disk, what an engine loads the model from: the Hub id the config names in
+    /// <c>_name_or_path</c>, or the one its Hugging Face cache folder (<c>models--org--name</c>) stands for, else the
+    /// folder itself. Null for a catalog model (its entry names the repository).</summary>
+    public string? LoadFrom { get; init; }
+
     /// <exception cref="CatalogException">Unknown id, unreadable file, or a config the parser rejects.</exception>
     public static ModelSource Resolve(string idOrPath, ModelCatalog? catalog = null)
     {
@@ -26,8 +31,10 @@ public sealed record ModelSource(string Id, ModelArchitecture Architecture, Cata
                 throw new CatalogException($"cannot read {path}: {e.Message}", e);
             }
             var arch = WithFile(path, () => ArchitectureParser.Parse(text));
-            var folder = Path.GetFileName(Path.GetDirectoryName(Path.GetFullPath(path))) ?? "model";
-            return new ModelSource(folder, arch, null);
+            var folderPath = Path.GetDirectoryName(Path.GetFullPath(path)) ?? ".";
+            var folder = Path.GetFileName(folderPath) ?? "model";
+            var hubId = HubId(text, folderPath);
+            return new ModelSource(hubId?.Split('/')[1] ?? folder, arch, null) { LoadFrom = hubId ?? folderPath };
         }
         if (Directory.Exists(idOrPath))
         {
@@ -37,6 +44,35 @@ public sealed record ModelSource(string Id, ModelArchitecture Architecture, Cata
         var known = catalog.Get(idOrPath);
         return new ModelSource(known.Id, known.Architecture, known);
     }
+
+    /// <summary>The Hub id a local config stands for: its <c>_name_or_path</c> when that is an <c>org/name</c> id,
+    /// else the <c>models--org--name</c> folder of a Hugging Face cache it sits in (<c>…/snapshots/&lt;rev&gt;/</c>).</summary>
+    private static string? HubId(string configText, string folderPath)
+    {
+        try
+        {
+            using var doc = System.Text.Json.JsonDocument.Parse(configText, new System.Text.Json.JsonDocumentOptions
+            {
+                AllowTrailingCommas = true,
+                CommentHandling = System.Text.Json.JsonCommentHandling.Skip,
+            });
+            if (doc.RootElement.TryGetProperty("_name_or_path", out var n) && n.ValueKind == System.Text.Json.JsonValueKind.String
+                && n.GetString() is { } name && IsHubId(name))
+            {
+                return name;
+            }
+        }
+        catch (System.Text.Json.JsonException)
+        {
+            // The parser above already accepted it; nothing more to learn here.
+        }
+        var cached = folderPath.Split(Path.DirectorySeparatorChar).LastOrDefault(p => p.StartsWith("models--", StringComparison.Ordinal));
+        var parts = cached?["models--".Length..].Split("--", 2);
+        return parts is [var org, var repo] ? $"{org}/{repo}" : null;
+    }
+
+    private static bool IsHubId(string name) =>
+        System.Text.RegularExpressions.Regex.IsMatch(name, @"^[A-Za-z0-9][A-Za-z0-9_.-]*/[A-Za-z0-9][A-Za-z0-9_.-]*$");
 
     private static T WithFile<T>(string path, Func<T> parse)
     {

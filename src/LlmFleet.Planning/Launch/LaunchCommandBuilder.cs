@@ -14,14 +14,14 @@ internal static class LaunchCommandBuilder
     private const string VllmRocmImage = "rocm/vllm:latest";
     private const string LlamaCppImage = "ghcr.io/ggml-org/llama.cpp:server-cuda";
 
-    public static LaunchCommand Build(PlanContext ctx, PlacementResult p, int maxNumSeqs, int? mtpDraftTokens) => ctx.Engine switch
+    public static LaunchCommand Build(PlanContext ctx, PlacementResult p, int maxNumSeqs, int? mtpDraftTokens, string? servedModelName = null) => ctx.Engine switch
     {
-        InferenceEngine.Vllm => Vllm(ctx, p, maxNumSeqs, mtpDraftTokens),
+        InferenceEngine.Vllm => Vllm(ctx, p, maxNumSeqs, mtpDraftTokens, servedModelName),
         InferenceEngine.LlamaCpp => LlamaServer(ctx, p),
         _ => Mlx(ctx),
     };
 
-    private static LaunchCommand Vllm(PlanContext ctx, PlacementResult p, int maxNumSeqs, int? mtpDraftTokens)
+    private static LaunchCommand Vllm(PlanContext ctx, PlacementResult p, int maxNumSeqs, int? mtpDraftTokens, string? servedModelName)
     {
         var warnings = new List<string>();
         var model = VllmModel(ctx, warnings);
@@ -45,7 +45,14 @@ internal static class LaunchCommandBuilder
             "--gpu-memory-utilization", ctx.GpuMemoryUtilization.ToString("0.##", c),
             "--kv-cache-dtype", VllmKvDtype(p.Kv.DtypeName),
             "--max-num-seqs", maxNumSeqs.ToString(c),
+            // The prefill chunk the plan's TTFT assumes; vLLM also needs room for every sequence's decode (and
+            // draft) tokens in one step.
+            "--max-num-batched-tokens", Math.Max(ctx.Calibration.For(ctx.Engine).PrefillChunkTokens, maxNumSeqs * (1 + (mtpDraftTokens ?? 0))).ToString(c),
         ]);
+        if (servedModelName is not null)
+        {
+            args.AddRange(["--served-model-name", servedModelName]);
+        }
         if (p.OffloadBytes > 0)
         {
             var perGpuGb = (int)Math.Ceiling(p.OffloadBytes / 1e9 / (p.TensorParallel * p.PipelineParallel));
@@ -83,7 +90,7 @@ internal static class LaunchCommandBuilder
         var entry = ctx.Model.Entry;
         if (entry is null)
         {
-            return ctx.Model.Id;
+            return ctx.Model.LoadFrom ?? ctx.Model.Id;
         }
         var repo = entry.HfRepo;
         var name = repo[(repo.IndexOf('/', StringComparison.Ordinal) + 1)..];

@@ -29,31 +29,62 @@ internal sealed class PlanCommand(CliConsole console) : Command<PlanCommand.Sett
         {
             foreach (var tier in plan.Recommendations)
             {
-                console.Ansi.MarkupLine($"[bold]{tier.Tier}[/]: " + (tier.Plan is { } p
-                    ? Markup.Escape(Headline(p) + Price(tier))
-                    : $"[yellow]none fits[/] ({Markup.Escape(tier.Reason ?? "")})"));
-                if (tier.Plan is { } shown)
-                {
-                    console.Ansi.WriteLine("  " + shown.Command);
-                }
+                RenderTier(tier);
             }
         }
         else
         {
             PlanRenderer.Render(console, plan);
         }
-        return plan.Fits ? ExitCodes.Success : ExitCodes.No;
+        return plan.Fits && !plan.TooSlow ? ExitCodes.Success : ExitCodes.No;
     }
 
-    private static string Price(TierRecommendation t) =>
+    private void RenderTier(TierRecommendation tier)
+    {
+        if (tier.Best is not { } best)
+        {
+            console.Ansi.MarkupLine($"[bold]{tier.Tier}[/]: [yellow]none runs usably[/] ({Markup.Escape(tier.Reason ?? "")})");
+        }
+        else
+        {
+            console.Ansi.MarkupLine($"[bold]{tier.Tier}[/]: " + Markup.Escape(Headline(best.Plan, best.RamGb) + Price(best)));
+            console.Ansi.WriteLine("  why: " + tier.Why);
+            console.Ansi.WriteLine("  " + best.Plan.Command);
+            foreach (var o in tier.Alternatives)
+            {
+                console.Ansi.WriteLine("  or: " + Brief(o));
+            }
+            foreach (var note in tier.LeftOut)
+            {
+                console.Ansi.WriteLine("  left out: " + note);
+            }
+        }
+        foreach (var o in tier.TooSlow)
+        {
+            console.Ansi.MarkupLine("  [yellow]loads, but too slow[/]: " + Markup.Escape(Brief(o)));
+        }
+    }
+
+    /// <summary>One line for an alternative: where, format, speed at one stream and at goodput, price.</summary>
+    private static string Brief(TierOption o)
+    {
+        var p = o.Plan;
+        var c = CultureInfo.InvariantCulture;
+        var where = p.Hardware is { IsUnifiedMemory: true } hw ? $"{hw.Id} {o.RamGb:N0} GB" : $"{p.Gpus} x {p.Hardware?.Id}";
+        return $"{where} {p.Quantization} ({p.Engine}): {p.DecodeTokensPerSecondSingleStream.ToString("0.#", c)} tok/s single stream" +
+            (p.Goodput.MeetsTarget ? $", {p.Goodput.ReplicaTokensPerSecond.ToString("N0", c)} tok/s at {p.Goodput.ConcurrencyPerReplica} streams" : "") +
+            Price(o);
+    }
+
+    private static string Price(TierOption t) =>
         t.PriceUsd is { } usd ? $"; about ${usd.ToString("N0", CultureInfo.InvariantCulture)}"
         : t.UsdPerHour is { } h ? $"; about ${h.ToString("N2", CultureInfo.InvariantCulture)}/hour" : "";
 
-    internal static string Headline(DeploymentPlan p)
+    internal static string Headline(DeploymentPlan p, double? ramGb = null)
     {
         var c = CultureInfo.InvariantCulture;
-        var where = p.Hardware is { IsUnifiedMemory: true } hw ? $"{hw.Id}" : $"{p.Gpus} x {p.Hardware?.Id}";
-        return $"{where} ({p.Engine}, TP {p.TensorParallelSize}, PP {p.PipelineParallelSize}" +
+        var where = p.Hardware is { IsUnifiedMemory: true } hw ? $"{hw.Id}" + (ramGb is { } gb ? $" {gb.ToString("N0", c)} GB" : "") : $"{p.Gpus} x {p.Hardware?.Id}";
+        return $"{where} {p.Quantization} ({p.Engine}, TP {p.TensorParallelSize}, PP {p.PipelineParallelSize}" +
             (p.DataParallelSize > 1 ? $", DP {p.DataParallelSize}" : "") + (p.ExpertParallel ? ", EP" : "") + ")" +
             (p.OffloadBytes > 0 ? $", {Units.Gb(p.OffloadBytes)} offloaded to RAM" : "") +
             $": {p.DecodeTokensPerSecondSingleStream.ToString("0.#", c)} tok/s single stream, " +

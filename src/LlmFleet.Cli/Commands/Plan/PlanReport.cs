@@ -3,7 +3,9 @@ using LlmFleet.Planning;
 
 namespace LlmFleet.Cli.Commands.Plan;
 
-/// <summary>The JSON shape of <c>plan --json</c>; recommendations are the same objects with their tier.</summary>
+/// <summary>The JSON shape of <c>plan --json</c>; recommendations are the same objects with their tier, and each tier's
+/// best option carries why it was chosen, its alternatives, the options that load but run too slowly, and why better
+/// formats were left out.</summary>
 internal sealed record PlanReport(
     string? Tier,
     string Model,
@@ -39,7 +41,12 @@ internal sealed record PlanReport(
     string Command,
     string? DockerCommand,
     IReadOnlyList<string> Warnings,
-    IReadOnlyList<PlanReport>? Recommendations)
+    IReadOnlyList<PlanReport>? Recommendations,
+    bool TooSlow = false,
+    string? Why = null,
+    IReadOnlyList<PlanReport>? OtherOptions = null,
+    IReadOnlyList<PlanReport>? TooSlowOptions = null,
+    IReadOnlyList<string>? LeftOut = null)
 {
     public static PlanReport From(DeploymentPlan p, string? tier = null, double? priceUsd = null, double? usdPerHour = null) => new(
         tier,
@@ -77,11 +84,24 @@ internal sealed record PlanReport(
         p.Command,
         p.DockerCommand,
         p.Warnings,
-        p.Recommendations.Count == 0 ? null : [.. p.Recommendations.Select(FromTier)]);
+        p.Recommendations.Count == 0 ? null : [.. p.Recommendations.Select(FromTier)],
+        p.TooSlow);
 
-    private static PlanReport FromTier(TierRecommendation t) => t.Plan is { } plan
-        ? From(plan, t.Tier, t.PriceUsd, t.UsdPerHour)
-        : Empty(t.Tier, t.Reason);
+    private static PlanReport FromTier(TierRecommendation t)
+    {
+        var tooSlow = t.TooSlow.Select(o => Option(t.Tier, o)).ToList();
+        return t.Best is { } best
+            ? Option(t.Tier, best) with
+            {
+                Why = t.Why,
+                OtherOptions = [.. t.Alternatives.Select(o => Option(t.Tier, o))],
+                TooSlowOptions = tooSlow,
+                LeftOut = t.LeftOut,
+            }
+            : Empty(t.Tier, t.Reason) with { TooSlowOptions = tooSlow };
+    }
+
+    private static PlanReport Option(string tier, TierOption o) => From(o.Plan, tier, o.PriceUsd, o.UsdPerHour);
 
     private static PlanReport Empty(string tier, string? reason) => new(
         tier, "", "", null, false, reason, null, null, 0, new Dictionary<string, long>(), 0, "", 0, 0, 0, 0, 0, 0, 0, 0, false, 0, 0, 0, 0, 0, [],

@@ -15,8 +15,8 @@ internal class PlanSettings : GoodputSettings
     public string Model { get; init; } = "";
 
     [CommandOption("--quant")]
-    [Description("Weight format (see `llmfleet quants`). Default: bf16.")]
-    public string Quant { get; init; } = "bf16";
+    [Description("Weight format (see `llmfleet quants`). Default: the best format for the hardware (for each tier without --gpu), quality first.")]
+    public string? Quant { get; init; }
 
     [CommandOption("--gpu")]
     [Description("Hardware id (see `llmfleet hardware`). `plan` without it gives one recommendation per tier; `deploy` needs it.")]
@@ -58,6 +58,14 @@ internal class PlanSettings : GoodputSettings
     [Description("vLLM's share of GPU memory. Default: 0.9.")]
     public double GpuMemoryUtilization { get; init; } = 0.9;
 
+    [CommandOption("--min-usable-tps")]
+    [Description("Single-stream speed under which a configuration loads, but is too slow: never offered as a fit. Default: 2.")]
+    public double MinUsableTps { get; init; } = 2;
+
+    [CommandOption("--served-model-name")]
+    [Description("The name clients ask for, passed to vLLM as --served-model-name. Default: the model's Hub id.")]
+    public string? ServedModelName { get; init; }
+
     [CommandOption("--tensor-parallel-size")]
     [Description("Force vLLM's tensor-parallel size (the plan is computed for exactly this layout). Default: the planner's choice.")]
     public int? TensorParallelSize { get; init; }
@@ -80,5 +88,5 @@ internal class PlanSettings : GoodputSettings
         ModelSource.Resolve(Model), Quant, Gpu, Gpus, Nodes, RamGb, Context, Concurrency, KvDtype, GpuMemoryUtilization,
         MtpAcceptance, RamChannels, RamType,
         new LayoutRequest(TensorParallelSize, PipelineParallelSize, DataParallelSize, EnableExpertParallel ? true : null),
-        ToTarget());
+        ToTarget(), MinUsableTps, ServedModelName);
 }
