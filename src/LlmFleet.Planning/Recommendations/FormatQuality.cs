@@ -25,13 +25,19 @@ internal static class FormatQuality
     ];
 
     /// <summary>The class of <paramref name="format"/> for <paramref name="model"/>: 0 (best) to 5.</summary>
-    public static int Class(QuantizationFormat format, ModelArchitecture model)
-    {
-        var own = ClassOfBits(format, model);
-        return model.CheckpointQuantization is { } native && QuantizationCatalog.Default.TryGet(CheckpointFormat(native), out var original)
-            ? Math.Max(own, ClassOfBits(original, model))
-            : own;
-    }
+    public static int Class(QuantizationFormat format, ModelArchitecture model) =>
+        Original(model) is { } original ? Math.Max(ClassOfBits(format, model), ClassOfBits(original, model)) : ClassOfBits(format, model);
+
+    /// <summary>Within a class, the finer order: bits of the dominant tensors, no more than the original checkpoint has
+    /// (BF16 of an FP8 model is not better than the FP8 it was upcast from).</summary>
+    public static double EffectiveBits(QuantizationFormat format, ModelArchitecture model) =>
+        Original(model) is { } original ? Math.Min(DominantBits(format, model), DominantBits(original, model)) : DominantBits(format, model);
+
+    /// <summary>A dynamic mix keeps the tensors every token reads (attention, shared experts, dense layers) at 8 bits
+    /// while the routed experts go low; at the same class it loses less than a uniform format (Unsloth's dynamic
+    /// quants are built on that).</summary>
+    public static bool IsDynamicMix(QuantizationFormat format, ModelArchitecture model) =>
+        model.IsMoe && format.BitsPerWeight(TensorClass.Attention) >= 8 && DominantBits(format, model) < 4;
 
     public static string Describe(int qualityClass) => Names[qualityClass];
 
@@ -42,7 +48,7 @@ internal static class FormatQuality
     private static int ClassOfBits(QuantizationFormat format, ModelArchitecture model)
     {
         var bits = DominantBits(format, model);
-        var dynamicMix = format.BitsPerWeight(TensorClass.Attention) >= 8 && bits < 4;
+        var dynamicMix = IsDynamicMix(format, model);
         return bits switch
         {
             >= 7.9 => 0,
@@ -53,6 +59,9 @@ internal static class FormatQuality
             _ => 5,
         };
     }
+
+    private static QuantizationFormat? Original(ModelArchitecture model) =>
+        model.CheckpointQuantization is { } native && QuantizationCatalog.Default.TryGet(CheckpointFormat(native), out var f) ? f : null;
 
     /// <summary>The catalog format a <c>quant_method</c> names: MXFP4 checkpoints keep attention in BF16.</summary>
     private static string CheckpointFormat(string quantMethod) => quantMethod switch

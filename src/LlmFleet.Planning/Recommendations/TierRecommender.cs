@@ -8,7 +8,7 @@ namespace LlmFleet.Planning.Recommendations;
 /// Without <c>--gpu</c>: what each tier offers. Every configuration of the tier (GPU kind and count, RAM or unified
 /// memory) is planned with every format it runs (or the one <c>--quant</c> names); those that fit are ranked quality
 /// first (<see cref="FormatQuality"/>), then meeting the per-stream speed target, then the fewest servers, then the
-/// price, then more bits. Configurations under the usable-speed floor are listed as "loads, but too slow", never as fits.
+/// price, then dynamic mixes before uniform formats, then more bits (no more than the original checkpoint's), then speed. Configurations under the usable-speed floor are listed as "loads, but too slow", never as fits.
 /// </summary>
 internal static class TierRecommender
 {
@@ -138,7 +138,8 @@ internal static class TierRecommender
         .ThenBy(o => MeetsSpeed(o, r) ? 0 : 1)
         .ThenBy(o => o.Plan.Nodes)
         .ThenBy(o => o.PriceUsd ?? o.UsdPerHour ?? 0)
-        .ThenByDescending(o => FormatQuality.DominantBits(Format(o), r.Model.Architecture))
+        .ThenBy(o => FormatQuality.IsDynamicMix(Format(o), r.Model.Architecture) ? 0 : 1)
+        .ThenByDescending(o => FormatQuality.EffectiveBits(Format(o), r.Model.Architecture))
         .ThenByDescending(o => o.Plan.DecodeTokensPerSecondSingleStream);
 
     private static bool MeetsSpeed(TierOption o, PlanRequest r) =>
