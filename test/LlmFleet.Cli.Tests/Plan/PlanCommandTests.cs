@@ -79,6 +79,66 @@ public sealed class PlanCommandTests
         Assert.Equal(["enterprise", "rental", "workstation", "apple"], tiers);
     }
 
+    [Fact]
+    public async Task Plan_WithoutQuantOrGpu_EachTierSaysWhyAndOffersAlternatives()
+    {
+        var text = await CliRun.RunAsync("plan", "glm-5.2");
+        Assert.Equal(0, text.ExitCode);
+        Assert.Contains("enterprise: 8 x ", text.Output);
+        Assert.Contains(" fp8 (vllm", text.Output);
+        Assert.Contains("  why: fp8: 8 bits or more", text.Output);
+        Assert.Contains("  or: ", text.Output);
+        Assert.Contains("workstation: 1 x rtx4090 gguf:UD-IQ2", text.Output);
+
+        var json = await CliRun.RunAsync("plan", "glm-5.2", "--json");
+        var enterprise = Json(json).GetProperty("recommendations").EnumerateArray().First();
+        Assert.Equal("fp8", enterprise.GetProperty("quantization").GetString());
+        Assert.False(string.IsNullOrEmpty(enterprise.GetProperty("why").GetString()));
+        Assert.NotEqual(0, enterprise.GetProperty("other_options").GetArrayLength());
+        Assert.Equal(JsonValueKind.Array, enterprise.GetProperty("too_slow_options").ValueKind);
+    }
+
+    [Fact]
+    public async Task Plan_TooSlowToUse_Exit1AndSaysSo()
+    {
+        var r = await CliRun.RunAsync("plan", "glm-5.2", "--quant", "fp8", "--gpu", "rtx4090", "--ram-gb", "1024", "--json");
+        Assert.Equal(1, r.ExitCode);
+        var j = Json(r);
+        Assert.True(j.GetProperty("fits").GetBoolean());
+        Assert.True(j.GetProperty("too_slow").GetBoolean());
+        Assert.Contains(j.GetProperty("warnings").EnumerateArray(), w => w.GetString()!.StartsWith("loads, but too slow", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Plan_LocalConfig_ServesTheHubIdItNames()
+    {
+        // A config.json copied into a folder named "configs", as users keep them: the launch line names the model,
+        // not the folder.
+        var dir = Path.Combine(TestPaths.NewTempDirectory(), "configs");
+        Directory.CreateDirectory(dir);
+        var config = System.Text.Json.Nodes.JsonNode.Parse(await File.ReadAllTextAsync(TestPaths.Asset("configs", "glm-5.2", "config.json"), TestContext.Current.CancellationToken))!;
+        config["_name_or_path"] = "zai-org/GLM-5.2";
+        await File.WriteAllTextAsync(Path.Combine(dir, "config.json"), config.ToJsonString(), TestContext.Current.CancellationToken);
+
+        var r = await CliRun.RunAsync("plan", dir, "--quant", "bf16", "--gpu", "h200", "--gpus", "16", "--served-model-name", "glm", "--json");
+        Assert.Equal(0, r.ExitCode);
+        var command = Json(r).GetProperty("command").GetString()!;
+        Assert.StartsWith("vllm serve zai-org/GLM-5.2 ", command);
+        Assert.Contains("--served-model-name glm", command);
+        Assert.DoesNotContain("configs", command);
+    }
+
+    [Fact]
+    public async Task Plan_ConfigInAHubCache_ServesTheCachedRepository()
+    {
+        var dir = Path.Combine(TestPaths.NewTempDirectory(), "models--Qwen--Qwen3-30B-A3B", "snapshots", "0123abcd");
+        Directory.CreateDirectory(dir);
+        File.Copy(TestPaths.Asset("configs", "qwen3-30b-a3b", "config.json"), Path.Combine(dir, "config.json"));
+        var r = await CliRun.RunAsync("plan", dir, "--quant", "bf16", "--gpu", "h100", "--json");
+        Assert.Equal(0, r.ExitCode);
+        Assert.StartsWith("vllm serve Qwen/Qwen3-30B-A3B ", Json(r).GetProperty("command").GetString());
+    }
+
     [Theory]
     [InlineData("unknown quantization 'q9'", "plan", "glm-5.2", "--quant", "q9", "--gpu", "h200")]
     [InlineData("unknown GPU 'h900'", "plan", "glm-5.2", "--quant", "fp8", "--gpu", "h900")]
