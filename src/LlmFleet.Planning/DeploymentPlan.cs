@@ -28,6 +28,13 @@ public sealed record DeploymentPlan
 
     public required IReadOnlyDictionary<TensorClass, long> WeightsBytesByClass { get; init; }
 
+    /// <summary>Where <see cref="WeightsBytes"/> comes from: <c>published</c> (the size of the published GGUF file, the
+    /// per-class bytes scaled to it) or <c>estimate</c> (parameter counts times the format's bits per class).</summary>
+    public required string WeightsSource { get; init; }
+
+    /// <summary>The address the published size was read from; null for an estimate.</summary>
+    public string? WeightsSourceUrl { get; init; }
+
     /// <summary>KV-cache bytes one token takes on one GPU, as the engine allocates it.</summary>
     public required long KvCacheBytesPerToken { get; init; }
 

@@ -63,8 +63,9 @@ public static class Planner
         var gpus = ResolveGpuCount(request, hardware, engine);
         var parameters = ParameterCounter.Count(a);
         // GGUF files of GLM models keep the next-n layer (llama.cpp's converter writes it; DeepSeek's it drops).
-        var includeMtp = usesMtp || (format.IsGguf && a.MtpLayers > 0 && a.ModelType.StartsWith("glm", StringComparison.Ordinal));
-        var weights = WeightFootprint.Compute(parameters, format, includeMtp);
+        var includeMtp = usesMtp || (format.IsGguf && WeightFootprint.GgufKeepsMtp(a));
+        // A published file size wins over the per-class recipe (Data/Quantizations/published-gguf-sizes.json).
+        var weights = WeightFootprint.For(request.Model, parameters, format, includeMtp);
         var kvDtype = request.KvDtype;
 
         var warnings = new List<string>();
@@ -119,6 +120,8 @@ public static class Planner
             TooSlow = tooSlow,
             WeightsBytes = weights.TotalBytes,
             WeightsBytesByClass = weights.BytesByClass,
+            WeightsSource = weights.Source,
+            WeightsSourceUrl = weights.Published?.Source,
             KvCacheBytesPerToken = placement.Kv.BytesPerToken / placement.PipelineParallel,
             KvCacheTokens = fits ? placement.KvTokens : 0,
             MaxConcurrency = fits ? placement.MaxConcurrency : 0,

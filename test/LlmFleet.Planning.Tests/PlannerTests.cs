@@ -73,6 +73,26 @@ public sealed class PlannerTests
         Assert.Contains(p.Warnings, w => w.Contains("iogpu.wired_limit_mb"));
     }
 
+    [Fact]
+    public void Plan_Glm52UdIq2mOnOneRtx4090_WeightsAreUnslothsPublishedFileAndSayWhere()
+    {
+        var p = Planner.Plan(new PlanRequest(Glm52, "gguf:UD-IQ2_M", "rtx4090", 1, RamGb: 256));
+        Assert.Equal(239_000_000_000, p.WeightsBytes);
+        Assert.Equal(p.WeightsBytes, p.WeightsBytesByClass.Values.Sum());
+        Assert.Equal("published", p.WeightsSource);
+        Assert.Equal("https://unsloth.ai/docs/models/glm-5.2", p.WeightsSourceUrl);
+        // The offload split still follows the classes: what goes to RAM are the (scaled) routed experts.
+        Assert.Equal(p.WeightsBytesByClass[TensorClass.RoutedExperts], p.OffloadBytes);
+    }
+
+    [Fact]
+    public void Plan_UnsourcedPair_WeightsAreAnEstimate()
+    {
+        var p = Planner.Plan(new PlanRequest(Glm52, "gguf:UD-IQ2_XXS", "rtx4090", 1, RamGb: 256));
+        Assert.Equal("estimate", p.WeightsSource);
+        Assert.Null(p.WeightsSourceUrl);
+    }
+
     [Theory]
     [InlineData("gguf:NOPE", "h200", 8, null, "unknown quantization 'gguf:NOPE'")]
     [InlineData("fp8", "tpu-v9", 8, null, "unknown GPU 'tpu-v9'")]

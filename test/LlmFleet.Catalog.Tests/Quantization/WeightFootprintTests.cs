@@ -35,4 +35,46 @@ public sealed class WeightFootprintTests
         var error = (bytes - publishedBytes) / publishedBytes;
         Assert.True(Math.Abs(error) <= tolerance, $"{model} {quant}: {bytes / 1e9:N1} GB vs published {publishedBytes / 1e9:N1} GB ({error:P1})");
     }
+
+    [Fact]
+    public void For_PublishedPair_ScalesEveryClassToThePublishedTotal()
+    {
+        var model = ModelSource.Resolve("glm-5.2");
+        var parameters = ParameterCounter.Count(model.Architecture);
+        var format = QuantizationCatalog.Default.Get("gguf:UD-IQ2_M");
+        var computed = WeightFootprint.Compute(parameters, format, includeMtp: true);
+        var w = WeightFootprint.For(model, parameters, format, includeMtp: true);
+        Assert.Equal(239_000_000_000, w.TotalBytes);
+        Assert.Equal(WeightSizeSources.Published, w.Source);
+        Assert.Equal("https://unsloth.ai/docs/models/glm-5.2", w.Published!.Source);
+        // Each class keeps its share, so offload still moves the routed experts and only them.
+        var factor = 239e9 / computed.TotalBytes;
+        foreach (var (c, bytes) in computed.BytesByClass)
+        {
+            Assert.Equal(bytes * factor, w.Of(c), 1e-6 * w.TotalBytes);
+        }
+        Assert.Equal(computed.MtpBytes * factor, w.MtpBytes, 1.0);
+    }
+
+    [Fact]
+    public void For_UnsourcedPair_IsTheEstimate()
+    {
+        var model = ModelSource.Resolve("glm-5.2");
+        var parameters = ParameterCounter.Count(model.Architecture);
+        var format = QuantizationCatalog.Default.Get("gguf:UD-IQ2_XXS");
+        var w = WeightFootprint.For(model, parameters, format, includeMtp: true);
+        Assert.Equal(WeightSizeSources.Estimate, w.Source);
+        Assert.Null(w.Published);
+        Assert.Equal(WeightFootprint.Compute(parameters, format, includeMtp: true).TotalBytes, w.TotalBytes);
+    }
+
+    [Theory]
+    [InlineData(1_000_000_007)]
+    [InlineData(239_000_000_000)]
+    public void ScaledTo_AnyTotal_AddsUpExactly(long total)
+    {
+        var w = WeightFootprint.Compute(ParameterCounter.Count(ModelCatalog.Default.Get("deepseek-r1").Architecture),
+            QuantizationCatalog.Default.Get("gguf:UD-Q2_K_XL"), includeMtp: false);
+        Assert.Equal(total, w.ScaledTo(total).TotalBytes);
+    }
 }

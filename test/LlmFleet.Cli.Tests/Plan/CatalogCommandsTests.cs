@@ -38,6 +38,25 @@ public sealed class CatalogCommandsTests
     }
 
     [Fact]
+    public async Task Quants_WithModel_MarksPublishedSizesAndKeepsTheEstimate()
+    {
+        var r = await CliRun.RunAsync("quants", "glm-5.2", "--json");
+        Assert.Equal(0, r.ExitCode);
+        var formats = JsonDocument.Parse(r.Output).RootElement.EnumerateArray().ToDictionary(f => f.GetProperty("id").GetString()!);
+        var published = formats["gguf:UD-IQ2_M"];
+        Assert.Equal(239_000_000_000, published.GetProperty("weights_bytes").GetInt64());
+        Assert.Equal("published", published.GetProperty("weights_source").GetString());
+        Assert.Equal("https://unsloth.ai/docs/models/glm-5.2", published.GetProperty("weights_source_url").GetString());
+        Assert.True(published.GetProperty("estimated_weights_bytes").GetInt64() > 239_000_000_000);
+        var estimate = formats["gguf:UD-IQ2_XXS"];
+        Assert.Equal("estimate", estimate.GetProperty("weights_source").GetString());
+        Assert.Equal(estimate.GetProperty("estimated_weights_bytes").GetInt64(), estimate.GetProperty("weights_bytes").GetInt64());
+
+        var text = await CliRun.RunAsync("quants", "glm-5.2");
+        Assert.Contains("gguf:UD-IQ2_M: published size 239 GB (https://unsloth.ai/docs/models/glm-5.2)", text.Output);
+    }
+
+    [Fact]
     public async Task Hardware_Json_HasEveryIssueIdWithSource()
     {
         var r = await CliRun.RunAsync("hardware", "--json");

@@ -71,6 +71,31 @@ public sealed class PlanCommandTests
     }
 
     [Fact]
+    public async Task Plan_PublishedGgufSize_JsonAndTextSayWhereTheWeightsComeFrom()
+    {
+        string[] args = ["plan", "glm-5.2", "--quant", "gguf:UD-IQ2_M", "--gpu", "rtx4090", "--gpus", "1", "--ram-gb", "256"];
+        var r = await CliRun.RunAsync([.. args, "--json"]);
+        Assert.Equal(0, r.ExitCode);
+        var j = Json(r);
+        Assert.Equal(239_000_000_000, j.GetProperty("weights_bytes").GetInt64());
+        Assert.Equal("published", j.GetProperty("weights_source").GetString());
+        Assert.Equal("https://unsloth.ai/docs/models/glm-5.2", j.GetProperty("weights_source_url").GetString());
+        var text = await CliRun.RunAsync(args);
+        Assert.Contains("239 GB (published: https://unsloth.ai/docs/models/glm-5.2)", text.Output);
+    }
+
+    [Fact]
+    public async Task Plan_EstimatedWeights_JsonAndTextSayEstimate()
+    {
+        var r = await CliRun.RunAsync("plan", "glm-5.2", "--quant", "fp8", "--gpu", "h200", "--gpus", "8", "--json");
+        var j = Json(r);
+        Assert.Equal("estimate", j.GetProperty("weights_source").GetString());
+        Assert.Equal(JsonValueKind.Null, j.GetProperty("weights_source_url").ValueKind);
+        var text = await CliRun.RunAsync("plan", "glm-5.2", "--quant", "fp8", "--gpu", "h200", "--gpus", "8");
+        Assert.Contains("GB (estimate)", text.Output);
+    }
+
+    [Fact]
     public async Task Plan_WithoutGpu_JsonHasOneRecommendationPerTier()
     {
         var r = await CliRun.RunAsync("plan", "glm-5.2", "--quant", "gguf:UD-IQ2_XXS", "--json");

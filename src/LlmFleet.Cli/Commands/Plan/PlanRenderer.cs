@@ -20,7 +20,8 @@ internal static class PlanRenderer
         {
             table.AddRow($"weights: {cls.ToName()}", Units.Gb(bytes));
         }
-        table.AddRow("[bold]weights total[/]", Units.Gb(p.WeightsBytes));
+        var source = p.WeightsSourceUrl is { } url ? $"{p.WeightsSource}: {url}" : p.WeightsSource;
+        table.AddRow("[bold]weights total[/]", $"{Units.Gb(p.WeightsBytes)} ({Markup.Escape(source)})");
         table.AddRow("weights per GPU", Units.Gb(p.WeightsBytesPerGpu));
         table.AddRow("runtime overhead per GPU", Units.Gb(p.RuntimeOverheadBytesPerGpu));
         table.AddRow("KV budget per GPU", Units.Gb(p.KvCacheBudgetBytesPerGpu));

@@ -6,6 +6,9 @@ namespace LlmFleet.Cli.Commands.Plan;
 /// <summary>The JSON shape of <c>plan --json</c>; recommendations are the same objects with their tier, and each tier's
 /// best option carries why it was chosen, its alternatives, the options that load but run too slowly, and why better
 /// formats were left out.</summary>
+/// <param name="WeightsSource"><c>published</c> (the size of the published GGUF file) or <c>estimate</c> (the per-class
+/// recipe); empty for a tier where nothing fits.</param>
+/// <param name="WeightsSourceUrl">Where the published size was read; null for an estimate.</param>
 internal sealed record PlanReport(
     string? Tier,
     string Model,
@@ -17,6 +20,8 @@ internal sealed record PlanReport(
     double? UsdPerHour,
     long WeightsBytes,
     IReadOnlyDictionary<string, long> WeightsBytesByClass,
+    string WeightsSource,
+    string? WeightsSourceUrl,
     long KvCacheBytesPerToken,
     string KvCacheDtype,
     long KvCacheTokens,
@@ -59,6 +64,8 @@ internal sealed record PlanReport(
         usdPerHour,
         p.WeightsBytes,
         p.WeightsBytesByClass.OrderBy(kv => kv.Key).ToDictionary(kv => kv.Key.ToName(), kv => kv.Value),
+        p.WeightsSource,
+        p.WeightsSourceUrl,
         p.KvCacheBytesPerToken,
         p.KvCacheDtype,
         p.KvCacheTokens,
@@ -104,7 +111,7 @@ internal sealed record PlanReport(
     private static PlanReport Option(string tier, TierOption o) => From(o.Plan, tier, o.PriceUsd, o.UsdPerHour);
 
     private static PlanReport Empty(string tier, string? reason) => new(
-        tier, "", "", null, false, reason, null, null, 0, new Dictionary<string, long>(), 0, "", 0, 0, 0, 0, 0, 0, 0, 0, false, 0, 0, 0, 0, 0, [],
+        tier, "", "", null, false, reason, null, null, 0, new Dictionary<string, long>(), "", null, 0, "", 0, 0, 0, 0, 0, 0, 0, 0, false, 0, 0, 0, 0, 0, [],
         new DecodeReport(0, 0, 0, 1, null), 0, 0, "", "", null, [], null);
 }
 
