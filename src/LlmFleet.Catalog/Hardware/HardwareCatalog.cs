@@ -104,6 +104,9 @@ public sealed class HardwareCatalog
                 "apple" => HardwareKind.Apple,
                 var k => throw new InvalidDataException($"gpus.json: {id}: unknown kind '{k}'"),
             },
+            g.GetProperty("family").GetString() is { Length: > 0 } family
+                ? family
+                : throw new InvalidDataException($"gpus.json: {id}: empty family"),
             Opt("memory_bytes") is { } mem ? (long)mem : null,
             g.GetProperty("memory_bandwidth_bytes_per_second").GetDouble(),
             g.GetProperty("bf16_dense_tflops").GetDouble(),

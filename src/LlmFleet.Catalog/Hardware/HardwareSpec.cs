@@ -22,6 +22,9 @@ public sealed record MemoryOption(int MemoryGb, double PriceUsd);
 /// One accelerator as its datasheet describes it. Apple chips have no memory of their own here:
 /// <see cref="MemoryBytes"/> is null and the memory comes from <c>--ram-gb</c> (unified).
 /// </summary>
+/// <param name="Family">The architecture an engine builds its kernels for (<c>hopper</c>, <c>blackwell-sm120</c>...); the
+/// planner's engine-support table (<c>Data/engine-support.json</c> of LlmFleet.Planning) defines each family and what every engine
+/// runs on it.</param>
 /// <param name="MemoryBytes">Device memory as the driver reports it (what vLLM sizes against).</param>
 /// <param name="Fp8DenseTflops">Null where the device has no FP8 tensor cores (FP8 weights then run at the BF16 rate).</param>
 /// <param name="InterconnectBytesPerSecond">GPU-to-GPU bandwidth (NVLink, Infinity Fabric) or the PCIe link.</param>
@@ -33,6 +36,7 @@ public sealed record HardwareSpec(
     string Name,
     string Vendor,
     HardwareKind Kind,
+    string Family,
     long? MemoryBytes,
     double MemoryBandwidthBytesPerSecond,
     double Bf16DenseTflops,

@@ -19,6 +19,17 @@ public sealed class HardwareCatalogTests
     }
 
     [Fact]
+    public void All_HaveAFamily_AndRtxBlackwellIsNotB200sFamily()
+    {
+        Assert.All(HardwareCatalog.Default.All, g => Assert.False(string.IsNullOrWhiteSpace(g.Family), g.Id));
+        Assert.Equal(HardwareCatalog.Default.Get("h100").Family, HardwareCatalog.Default.Get("h200").Family);
+        // SM 12.0 is a different kernel target from SM 10.0: vLLM's FlashMLA, CUTLASS MLA and FlashInfer MoE kernels
+        // for B200 are not built for it.
+        Assert.NotEqual(HardwareCatalog.Default.Get("b200").Family, HardwareCatalog.Default.Get("rtx5090").Family);
+        Assert.Equal(HardwareCatalog.Default.Get("rtx5090").Family, HardwareCatalog.Default.Get("rtx-pro-6000").Family);
+    }
+
+    [Fact]
     public void Get_IsCaseInsensitive() => Assert.Equal("h200", HardwareCatalog.Default.Get("H200").Id);
 
     [Fact]
