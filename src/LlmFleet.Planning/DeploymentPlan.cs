@@ -2,6 +2,8 @@ using LlmFleet.Catalog.Hardware;
 using LlmFleet.Catalog.Models;
 using LlmFleet.Planning.Performance;
 
+using LlmFleet.Planning.Recommendations;
+
 namespace LlmFleet.Planning;
 
 /// <summary>
@@ -22,6 +24,10 @@ public sealed record DeploymentPlan
 
     /// <summary>It fits, but one stream decodes under the request's usable-speed floor: it loads, but is too slow.</summary>
     public bool TooSlow { get; init; }
+
+    /// <summary>Whether the engine runs this model's attention and this format on this GPU family natively, through a
+    /// fallback, or not at all (<c>Data/engine-support.json</c>); null for a recommendation-only plan.</summary>
+    public SupportCheck? Support { get; init; }
 
     /// <summary>All weights the engine loads (MTP layers included where it loads them).</summary>
     public required long WeightsBytes { get; init; }

@@ -106,6 +106,11 @@ public static class Planner
 
         var alternatives = !placement.Fits && withAlternatives ? Alternatives.For(request, format, hardware, placement) : [];
         var fits = placement.Fits;
+        var support = EngineSupport.Default.Check(a, format, hardware, engine);
+        if (support.Verdict != SupportVerdict.Native)
+        {
+            warnings.Insert(0, $"engine support: {support.Reason}");
+        }
         var tooSlow = fits && perf.DecodeTokensPerSecondSingleStream < request.MinUsableTokensPerSecond;
         if (tooSlow)
         {
@@ -118,6 +123,7 @@ public static class Planner
             Hardware = hardware,
             Fits = fits,
             TooSlow = tooSlow,
+            Support = support,
             WeightsBytes = weights.TotalBytes,
             WeightsBytesByClass = weights.BytesByClass,
             WeightsSource = weights.Source,

@@ -117,6 +117,9 @@ internal static class TierRecommender
                 }
             }
         }
+        // What the engine cannot run there, or what no source says it can, is not offered.
+        var unrunnable = fitting.Where(o => !Runs(o)).ToList();
+        fitting = [.. fitting.Except(unrunnable)];
         var usable = Rank(fitting.Where(o => Usable(o, request)), request).ToList();
         var tooSlow = Rank(fitting.Where(o => !Usable(o, request)), request).Take(MaxAlternatives).ToList();
         if (usable.Count == 0)
@@ -124,12 +127,19 @@ internal static class TierRecommender
             var reason = fitting.Count == 0
                 ? NothingFits(tier, request)
                 : $"everything that fits runs under {Speed(request.MinUsableTokensPerSecond)} tok/s per stream (loads, but too slow)";
-            return new TierRecommendation(tier, null, [], tooSlow, null, [], reason);
+            return new TierRecommendation(tier, null, [], tooSlow, null, [.. NotRunnable(unrunnable)], reason);
         }
         var best = usable[0];
         return new TierRecommendation(tier, best, Alternatives(best, usable.Skip(1)), tooSlow, Why(best, request, tooSlowOnly: false),
-            LeftOut(best, fitting, request), null);
+            [.. LeftOut(best, fitting, request), .. NotRunnable(unrunnable)], null);
     }
+
+    private static bool Runs(TierOption o) => o.Plan.Support?.Verdict is null or SupportVerdict.Native or SupportVerdict.Fallback;
+
+    /// <summary>One note per GPU kind whose fitting formats the engine cannot run (or no source says it can).</summary>
+    private static IEnumerable<string> NotRunnable(List<TierOption> unrunnable) => unrunnable
+        .GroupBy(o => o.Plan.Hardware!.Id)
+        .Select(g => $"{g.Key} ({string.Join(", ", g.Select(o => o.Plan.Quantization).Distinct())}): {g.First().Plan.Support!.Reason}");
 
     private static bool Usable(TierOption o, PlanRequest r) => o.Plan.DecodeTokensPerSecondSingleStream >= r.MinUsableTokensPerSecond;
 
@@ -167,7 +177,8 @@ internal static class TierRecommender
             ? $"{p.DecodeTokensPerSecondSingleStream.ToString("0.#", c)} tok/s per stream meets the {Speed((r.Target ?? new()).MinStreamTokensPerSecond)} tok/s target"
             : $"{p.DecodeTokensPerSecondSingleStream.ToString("0.#", c)} tok/s per stream, under the {Speed((r.Target ?? new()).MinStreamTokensPerSecond)} tok/s target but the fastest of its quality";
         var where = p.Nodes > 1 ? $"{p.Nodes} servers are the fewest that hold it" : "one machine holds it";
-        return $"{what}; {speed}; {where}, and it is the cheapest such option";
+        var kernels = p.Support is { Verdict: SupportVerdict.Fallback } s ? $"; runs through a fallback: {s.Reason}" : "";
+        return $"{what}; {speed}; {where}, and it is the cheapest such option{kernels}";
     }
 
     /// <summary>Why the formats of better quality than the pick are not offered here: they do not fit the tier, or they

@@ -1,5 +1,6 @@
 using LlmFleet.Catalog.Hardware;
 using LlmFleet.Catalog.Models;
+using LlmFleet.Planning.Recommendations;
 
 namespace LlmFleet.Planning.Tests.Recommendations;
 
@@ -112,5 +113,23 @@ public sealed class TierRecommenderTests
         Assert.True(p.Fits);
         Assert.Equal("fp8", p.Quantization);
         Assert.Contains(p.Warnings, w => w.StartsWith("--quant not given: fp8", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Plan_DsaModel_IsNotOfferedWhereVllmHasNoSparseAttentionKernel()
+    {
+        // vLLM has no sparse-MLA backend below SM 9.0: GLM-5.2 on A100 or L40S is never offered, and the tier says why.
+        var p = Planner.Plan(new PlanRequest(ModelSource.Resolve("glm-5.2"), null));
+        foreach (var tier in new[] { "enterprise", "rental" })
+        {
+            var t = Tier(p, tier);
+            var offered = t.Alternatives.Append(t.Best!).Concat(t.TooSlow);
+            Assert.DoesNotContain(offered, o => o.Plan.Hardware!.Id is "a100" or "l40s");
+            Assert.Contains(t.LeftOut, n => n.StartsWith("a100 ", StringComparison.Ordinal) && n.Contains("dsa", StringComparison.Ordinal));
+        }
+
+        var direct = Planner.Plan(new PlanRequest(ModelSource.Resolve("glm-5.2"), "fp8", "a100", 16));
+        Assert.Equal(SupportVerdict.Unsupported, direct.Support!.Verdict);
+        Assert.StartsWith("engine support: unsupported", direct.Warnings[0]);
     }
 }
