@@ -1,6 +1,15 @@
 using System.Globalization;
 using LlmFleet.Catalog.Quantization;
+using LlmFleet.Planning.Memory;
 using LlmFleet.Planning.Performance;
+
+// `--startup-kv` prints the table of vLLM start-up KV numbers (Data/Calibration/vllm-startup-kv.json) against the
+// planner, for docs/planning.md, and fits nothing.
+if (args is ["--startup-kv"])
+{
+    PrintStartupKv();
+    return 0;
+}
 
 // Coordinate descent in log space over the vLLM profile's fitted costs, minimising the mean absolute log error of the
 // planner against the 'fit' benchmarks. Every term is physical and positive, so each is searched over a factor range
@@ -114,4 +123,38 @@ static void Print(string title, List<PublishedBenchmark> set, Calibration c)
     var median = errors.Count % 2 == 1 ? errors[errors.Count / 2] : (errors[errors.Count / 2 - 1] + errors[errors.Count / 2]) / 2;
     Console.WriteLine();
     Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"median |error| {median:P0}, largest {errors[^1]:P0}"));
+}
+
+static void PrintStartupKv()
+{
+    Console.WriteLine("| case | layout | logged KV tokens | planner | error | logged KV GiB/GPU | planner | difference |");
+    Console.WriteLine("|---|---|---:|---:|---:|---:|---:|---:|");
+    var tokenErrors = new List<double>();
+    var budgetErrors = new List<double>();
+    foreach (var log in StartupKvLogs.All)
+    {
+        var p = StartupKvLogs.Predict(log);
+        var tokenError = StartupKvLogs.TokenError(log, p);
+        var budgetError = StartupKvLogs.BudgetErrorGib(log, p);
+        if (tokenError is { } t)
+        {
+            tokenErrors.Add(Math.Abs(t));
+        }
+        if (budgetError is { } b)
+        {
+            budgetErrors.Add(Math.Abs(b));
+        }
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"| {log.Model} {log.Quant} ({log.HfModel}) | {log.Layout} | {(log.KvCacheTokens is { } n ? n.ToString("N0", CultureInfo.InvariantCulture) : "–")} | {p.KvCacheTokens:N0} | {(tokenError is { } e ? e.ToString("+0%;-0%", CultureInfo.InvariantCulture) : "–")} | {(log.AvailableKvGib is { } g ? g.ToString("F2", CultureInfo.InvariantCulture) : "–")} | {p.AvailableKvGib:F2} | {(budgetError is { } d ? d.ToString("+0.00;-0.00", CultureInfo.InvariantCulture) : "–")} |"));
+    }
+    Console.WriteLine();
+    Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+        $"KV tokens: median |error| {Median(tokenErrors):P0}, largest {tokenErrors.Max():P0} ({tokenErrors.Count} logs); " +
+        $"KV budget: median |difference| {Median(budgetErrors):F2} GiB, largest {budgetErrors.Max():F2} GiB ({budgetErrors.Count} logs)"));
+}
+
+static double Median(List<double> values)
+{
+    var v = values.OrderBy(x => x).ToList();
+    return v.Count % 2 == 1 ? v[v.Count / 2] : (v[v.Count / 2 - 1] + v[v.Count / 2]) / 2;
 }

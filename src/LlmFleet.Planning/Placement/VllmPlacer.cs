@@ -125,7 +125,7 @@ internal static class VllmPlacer
         var w = ctx.Weights;
         var shards = tp * pp;
         var weightsPerGpu = w.NonRoutedBytes / shards + w.RoutedExpertBytes / (shards * (ep ? dp : 1));
-        var overhead = RuntimeOverhead.VllmPerGpu(a, tp);
+        var overhead = RuntimeOverhead.VllmPerGpu(a, tp, ctx.Hardware);
         var usable = (long)(ctx.Hardware.MemoryBytes!.Value * ctx.GpuMemoryUtilization);
         var kv = KvCacheSizer.For(a, InferenceEngine.Vllm, ctx.KvDtype, tp, ctx.UsesMtp);
         var perTokenPerGpu = Math.Max(1, kv.BytesPerToken / pp);
