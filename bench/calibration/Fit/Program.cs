@@ -80,7 +80,8 @@ for (var round = 0; round < 30; round++)
             var trial = (double[])x.Clone();
             trial[i] *= factor;
             var l = Loss(trial);
-            if (l < loss - 1e-6)
+            // Only a real gain moves a cost: on a flat stretch the search would otherwise drift from run to run.
+            if (l < loss - 1e-4)
             {
                 loss = l;
                 x = trial;
