@@ -57,6 +57,7 @@ internal static class TierRecommender
                 ? new TierOption(plan, null, null, request.RamGb, FormatQuality.Class(f, request.Model.Architecture))
                 : null)
             .OfType<TierOption>()
+            .Where(Runs)
             .ToList();
         var usable = Rank(options.Where(o => Usable(o, request)), request).ToList();
         var pick = usable.FirstOrDefault() ?? Rank(options, request).FirstOrDefault()
