@@ -9,8 +9,9 @@ using LlmFleet.Planning.Placement;
 BenchmarkRunner.Run<PlannerBenchmarks>(args: args);
 
 /// <summary>
-/// The planner's calls, from the cheapest (one forced layout, the reference) to the dearest (no GPU given: one
-/// recommendation per hardware tier, each a search over GPU counts and layouts with a goodput bisection).
+/// The planner's calls, from the cheapest (one forced layout, the reference) to the dearest (neither GPU nor format
+/// given: every configuration of every tier planned with every format it runs, each a search over layouts with a
+/// goodput bisection).
 /// </summary>
 [MemoryDiagnoser]
 public class PlannerBenchmarks
@@ -27,4 +28,7 @@ public class PlannerBenchmarks
 
     [Benchmark(Description = "glm-5.2 fp8, no GPU given: every tier")]
     public DeploymentPlan EveryTier() => Planner.Plan(new PlanRequest(Glm52, "fp8"));
+
+    [Benchmark(Description = "glm-5.2, no GPU or format given: every tier, every format")]
+    public DeploymentPlan EveryTierEveryFormat() => Planner.Plan(new PlanRequest(Glm52, null));
 }
