@@ -72,7 +72,10 @@ internal sealed class PlanCommand(CliConsole console) : Command<PlanCommand.Sett
         var c = CultureInfo.InvariantCulture;
         var where = p.Hardware is { IsUnifiedMemory: true } hw ? $"{hw.Id} {o.RamGb:N0} GB" : $"{p.Gpus} x {p.Hardware?.Id}";
         return $"{where} {p.Quantization} ({p.Engine}): {p.DecodeTokensPerSecondSingleStream.ToString("0.#", c)} tok/s single stream" +
-            (p.Goodput.MeetsTarget ? $", {p.Goodput.ReplicaTokensPerSecond.ToString("N0", c)} tok/s at {p.Goodput.ConcurrencyPerReplica} streams" : "") +
+            // Every data-parallel replica of the option serves its own goodput: the option's total is theirs together.
+            (p.Goodput.MeetsTarget
+                ? $", {(p.Goodput.ReplicaTokensPerSecond * p.DataParallelSize).ToString("N0", c)} tok/s at {p.Goodput.ConcurrencyPerReplica * p.DataParallelSize} streams"
+                : "") +
             Price(o);
     }
 
