@@ -1,6 +1,8 @@
+using System.Text.Json.Serialization.Metadata;
 using LlmFleet.Simulation.Api;
 using LlmFleet.Simulation.Faults;
 using LlmFleet.Simulation.Hosting;
+using LlmFleet.Vllm.OpenAi;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
@@ -51,16 +53,16 @@ public static class TwinHost
         app.MapGet("/version", http => InfoEndpoints.VersionAsync(http, twin));
         app.MapGet("/metrics", http => InfoEndpoints.MetricsAsync(http, twin));
         app.MapGet("/v1/models", http => InfoEndpoints.ModelsAsync(http, twin));
-        app.MapPost("/tokenize", http => Guard(http, twin, TokenizeEndpoints.TokenizeAsync));
-        app.MapPost("/detokenize", http => Guard(http, twin, TokenizeEndpoints.DetokenizeAsync));
+        app.MapPost("/tokenize", http => Guard(http, twin, VllmJson.TokenizeRequest, r => r.Model, TokenizeEndpoints.TokenizeAsync));
+        app.MapPost("/detokenize", http => Guard(http, twin, VllmJson.DetokenizeRequest, r => r.Model, TokenizeEndpoints.DetokenizeAsync));
         if (options.Runner == "pooling")
         {
-            app.MapPost("/v1/embeddings", http => Guard(http, twin, EmbeddingsEndpoint.HandleAsync));
+            app.MapPost("/v1/embeddings", http => Guard(http, twin, VllmJson.EmbeddingRequest, r => r.Model, EmbeddingsEndpoint.HandleAsync));
         }
         else
         {
-            app.MapPost("/v1/chat/completions", http => Guard(http, twin, ChatCompletionsEndpoint.HandleAsync));
-            app.MapPost("/v1/completions", http => Guard(http, twin, CompletionsEndpoint.HandleAsync));
+            app.MapPost("/v1/chat/completions", http => Guard(http, twin, VllmJson.ChatCompletionRequest, r => r.Model, ChatCompletionsEndpoint.HandleAsync));
+            app.MapPost("/v1/completions", http => Guard(http, twin, VllmJson.CompletionRequest, r => r.Model, CompletionsEndpoint.HandleAsync));
         }
         app.MapGet(FaultsEndpoint.Path, http => FaultsEndpoint.GetAsync(http, twin));
         app.MapPost(FaultsEndpoint.Path, http => FaultsEndpoint.PostAsync(http, twin));
@@ -93,6 +95,21 @@ public static class TwinHost
         {
         }
     }
+
+    /// <summary>
+    /// A POST whose JSON body names the model: <paramref name="handler"/> runs once the body has been read and names the
+    /// model this twin serves; otherwise vLLM's error has been answered.
+    /// </summary>
+    private static Task Guard<T>(HttpContext http, TwinContext twin, JsonTypeInfo<T> type, Func<T, string?> model,
+        Func<HttpContext, TwinContext, T, Task> handler)
+        where T : class =>
+        Guard(http, twin, async (h, t) =>
+        {
+            if (await ApiIo.ReadForModelAsync(h, t, type, model) is { } request)
+            {
+                await handler(h, t, request);
+            }
+        });
 
     /// <summary>A client that goes away mid-request is normal for a server, not an error to report.</summary>
     private static async Task Guard(HttpContext http, TwinContext twin, Func<HttpContext, TwinContext, Task> handler)

@@ -17,6 +17,7 @@ public sealed class QuantizationCatalog
     private QuantizationCatalog(IReadOnlyDictionary<string, GgmlType> ggmlTypes, IEnumerable<QuantizationFormat> formats)
     {
         GgmlTypes = ggmlTypes;
+        GgmlTypesById = ggmlTypes.Values.ToDictionary(t => t.Id);
         _byId = formats.ToDictionary(f => f.Id, StringComparer.OrdinalIgnoreCase);
     }
 
@@ -24,6 +25,9 @@ public sealed class QuantizationCatalog
 
     /// <summary>llama.cpp block types by name (<c>Q4_K</c>, <c>IQ2_XXS</c>...).</summary>
     public IReadOnlyDictionary<string, GgmlType> GgmlTypes { get; }
+
+    /// <summary>The same types by the <c>ggml_type</c> number a GGUF tensor info stores (what <c>verify</c> reads).</summary>
+    public IReadOnlyDictionary<uint, GgmlType> GgmlTypesById { get; }
 
     /// <summary>Every format, in the order of the data files (native, GGUF, Unsloth dynamic).</summary>
     public IReadOnlyList<QuantizationFormat> All => [.. _byId.Values];
@@ -51,6 +55,7 @@ public sealed class QuantizationCatalog
         using var doc = JsonDocument.Parse(json);
         return doc.RootElement.GetProperty("types").EnumerateArray()
             .Select(t => new GgmlType(
+                t.GetProperty("id").GetUInt32(),
                 t.GetProperty("name").GetString()!,
                 t.GetProperty("block_elements").GetInt32(),
                 t.GetProperty("block_bytes").GetInt32(),

@@ -1,8 +1,6 @@
 using System.Globalization;
 using LlmFleet.Gateway.Routing;
 using YamlDotNet.Core;
-using YamlDotNet.Serialization;
-using YamlDotNet.Serialization.NamingConventions;
 
 namespace LlmFleet.Gateway.Configuration;
 
@@ -14,10 +12,6 @@ public static class FleetConfigLoader
 {
     /// <summary>Most backends one pool may hold (request routing keeps tried backends in a 64-bit mask).</summary>
     public const int MaxBackendsPerModel = 64;
-
-    private static readonly IDeserializer Deserializer = new DeserializerBuilder()
-        .WithNamingConvention(UnderscoredNamingConvention.Instance)
-        .Build();
 
     public static FleetConfig Load(string path)
     {
@@ -38,7 +32,7 @@ public static class FleetConfigLoader
         FleetYaml? doc;
         try
         {
-            doc = Deserializer.Deserialize<FleetYaml?>(yaml);
+            doc = FleetYaml.Deserialize(yaml);
         }
         catch (YamlException e)
         {
@@ -236,106 +230,5 @@ public static class FleetConfigLoader
             errors.Add($"{at}: {value.ToString(CultureInfo.InvariantCulture)} must be positive");
         }
         return value;
-    }
-
-    // The file's shape, as YamlDotNet fills it: strings where the file has durations, so validation can say which
-    // entry is wrong instead of failing on the first bad scalar. Unknown keys are errors (typos must not pass).
-    private sealed class FleetYaml
-    {
-        public string? Listen { get; set; }
-
-        public string? Store { get; set; }
-
-        /// <summary><c>keys</c>, <c>none</c> or a mapping; see <see cref="Access.AccessConfigParser"/>.</summary>
-        public object? Auth { get; set; }
-
-        public string? Limits { get; set; }
-
-        public object? Usage { get; set; }
-
-        public long? MaxRequestBodyBytes { get; set; }
-
-        public string? ShutdownTimeout { get; set; }
-
-        public List<ModelYaml>? Models { get; set; }
-
-        public Monitoring.MonitoringYaml? Monitoring { get; set; }
-    }
-
-    private sealed class ModelYaml
-    {
-        public string? Name { get; set; }
-
-        public List<string>? Aliases { get; set; }
-
-        public string? Policy { get; set; }
-
-        public BackendsYaml? Backends { get; set; }
-
-        public HealthYaml? Health { get; set; }
-
-        public int? Retries { get; set; }
-
-        public TimeoutsYaml? Timeouts { get; set; }
-    }
-
-    /// <summary><c>backends:</c> is a list of URLs, or a mapping <c>{ kubernetes: {...} }</c> (then the list is empty).</summary>
-    private sealed class BackendsYaml : List<BackendYaml>, IYamlConvertible
-    {
-        public Discovery.KubernetesBackendsYaml? Kubernetes { get; private set; }
-
-        public void Read(IParser parser, Type expectedType, ObjectDeserializer nestedObjectDeserializer)
-        {
-            if (parser.Current is YamlDotNet.Core.Events.SequenceStart)
-            {
-                AddRange((List<BackendYaml>?)nestedObjectDeserializer(typeof(List<BackendYaml>)) ?? []);
-            }
-            else
-            {
-                Kubernetes = ((DiscoveredBackendsYaml?)nestedObjectDeserializer(typeof(DiscoveredBackendsYaml)))?.Kubernetes;
-            }
-        }
-
-        public void Write(IEmitter emitter, ObjectSerializer nestedObjectSerializer) => throw new NotSupportedException();
-    }
-
-    private sealed class DiscoveredBackendsYaml
-    {
-        public Discovery.KubernetesBackendsYaml? Kubernetes { get; set; }
-    }
-
-    private sealed class BackendYaml
-    {
-        public string? Url { get; set; }
-
-        public string? ServedModel { get; set; }
-
-        public string? ApiKeyEnv { get; set; }
-    }
-
-    private sealed class HealthYaml
-    {
-        public string? Path { get; set; }
-
-        public string? Interval { get; set; }
-
-        public string? MetricsPath { get; set; }
-
-        public string? ScrapeInterval { get; set; }
-
-        public long? EjectAfter { get; set; }
-
-        public string? Ejection { get; set; }
-
-        public string? MaxEjection { get; set; }
-    }
-
-    private sealed class TimeoutsYaml
-    {
-        public string? Connect { get; set; }
-
-        public string? FirstToken { get; set; }
-
-        public string? Idle { get; set; }
     }
 }

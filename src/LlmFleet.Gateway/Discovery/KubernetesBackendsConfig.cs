@@ -26,7 +26,7 @@ public sealed record KubernetesBackendsConfig
 }
 
 /// <summary>How <c>fleet.yaml</c> spells <see cref="KubernetesBackendsConfig"/> (snake_case keys, as read by YamlDotNet).</summary>
-internal sealed class KubernetesBackendsYaml
+public sealed class KubernetesBackendsYaml
 {
     public string? Namespace { get; set; }
 
@@ -41,7 +41,7 @@ internal sealed class KubernetesBackendsYaml
     public string? ApiServer { get; set; }
 
     /// <summary>Validates, adding each problem with its place (<c>models[0].backends.kubernetes.service</c>).</summary>
-    public KubernetesBackendsConfig? Validate(string at, List<string> errors)
+    internal KubernetesBackendsConfig? Validate(string at, List<string> errors)
     {
         var ok = true;
         if (string.IsNullOrWhiteSpace(Service))

@@ -1,10 +1,15 @@
 using System.Globalization;
+using LlmFleet.Gateway.Access;
+using LlmFleet.Gateway.Configuration;
+using LlmFleet.Gateway.Discovery;
+using LlmFleet.Gateway.Routing;
 
 namespace LlmFleet.Operations.Deploy;
 
 /// <summary>
 /// The gateway's <c>fleet.yaml</c> for a deployment: one model named as the plan names it, served by the listed vLLM
-/// replicas or, on Kubernetes, by whatever ready endpoints the vLLM Service has.
+/// replicas or, on Kubernetes, by whatever ready endpoints the vLLM Service has. Written through the gateway's own
+/// <see cref="FleetYaml"/>, so its keys are the ones <see cref="FleetConfigLoader"/> reads.
 /// </summary>
 internal static class GatewayConfig
 {
@@ -14,37 +19,43 @@ internal static class GatewayConfig
     /// <summary>Where the gateway keeps its key store (a volume, a systemd StateDirectory, a PersistentVolumeClaim).</summary>
     public const string StateDirectory = "/var/lib/llmfleet";
 
-    public static string WithUrls(VllmServer server, IEnumerable<string> backendUrls) =>
-        Write(server, backendUrls.Select(url => (object)YamlText.Map(("url", url), ("served_model", server.Model))).ToList());
+    public static string WithUrls(VllmServer server, IEnumerable<string> backendUrls)
+    {
+        var backends = new BackendsYaml();
+        backends.AddRange(backendUrls.Select(url => new BackendYaml { Url = url, ServedModel = server.Model }));
+        return Write(server, backends);
+    }
 
     /// <summary>Backends discovered from the EndpointSlices of a Service (see the gateway's Discovery).</summary>
     public static string WithKubernetesService(VllmServer server, string ns, string service) =>
-        Write(server, YamlText.Map(("kubernetes", YamlText.Map(
-            ("namespace", ns),
-            ("service", service),
-            ("port", VllmServer.Port),
-            ("served_model", server.Model)))));
+        Write(server, new BackendsYaml
+        {
+            Kubernetes = new KubernetesBackendsYaml { Namespace = ns, Service = service, Port = VllmServer.Port, ServedModel = server.Model },
+        });
 
-    private static string Write(VllmServer server, object backends)
+    private static string Write(VllmServer server, BackendsYaml backends)
     {
-        var c = CultureInfo.InvariantCulture;
-        var doc = YamlText.Map(
-            ("listen", $"http://0.0.0.0:{Port.ToString(c)}"),
+        var doc = new FleetYaml
+        {
+            Listen = $"http://0.0.0.0:{Port.ToString(CultureInfo.InvariantCulture)}",
             // Listening beyond the host: clients need API keys (issued through the gateway's admin API).
-            ("auth", "keys"),
+            Auth = AuthModes.Keys,
             // Keys, limits and the usage ledger; every target mounts a writable folder here.
-            ("store", $"sqlite:{StateDirectory}/fleet.db"),
-            ("models", new List<object>
-            {
-                YamlText.Map(
-                    ("name", server.ModelId),
-                    ("policy", "least-load"),
-                    ("backends", backends),
-                    ("health", YamlText.Map(("path", "/health"), ("interval", "5s"))),
-                    ("retries", 2),
+            Store = $"sqlite:{StateDirectory}/fleet.db",
+            Models =
+            [
+                new ModelYaml
+                {
+                    Name = server.ModelId,
+                    Policy = BackendSelectionPolicies.LeastLoad,
+                    Backends = backends,
+                    Health = new HealthYaml { Path = "/health", Interval = "5s" },
+                    Retries = 2,
                     // A long prompt on a busy server waits for its prefill before the first token.
-                    ("timeouts", YamlText.Map(("connect", "2s"), ("first_token", "300s"), ("idle", "60s")))),
-            }));
-        return "# LLM Fleet gateway configuration (llmfleet deploy). Clients send \"model\": \"" + server.ModelId + "\".\n" + YamlText.Serialize(doc);
+                    Timeouts = new TimeoutsYaml { Connect = "2s", FirstToken = "300s", Idle = "60s" },
+                },
+            ],
+        };
+        return "# LLM Fleet gateway configuration (llmfleet deploy). Clients send \"model\": \"" + server.ModelId + "\".\n" + doc.Serialize();
     }
 }

@@ -41,7 +41,7 @@ internal sealed class ChunkedDownload(HubClient client, HubRepo repo, HubFile fi
         }
         using var hash = FileHasher.CreateHash(file.Digest.Algorithm, file.SizeBytes);
         PrefixHasher.HashFileRange(handle, hash, 0, start);
-        progress.Add(start);
+        progress.AddBytes(start);
         fileProgress.Add(start);
 
         var chunk = (long)options.ChunkBytes;
@@ -226,7 +226,7 @@ internal sealed class ChunkedDownload(HubClient client, HubRepo repo, HubFile fi
     {
         RandomAccess.Write(handle, block.Buffer.AsSpan(0, block.Length), block.Offset);
         await blocks.WriteAsync(block, cancellationToken);
-        progress.Add(block.Length);
+        progress.AddBytes(block.Length);
         fileProgress.Add(block.Length);
         return ArrayPool<byte>.Shared.Rent(BlockBytes); // the hasher returns the one handed over
     }

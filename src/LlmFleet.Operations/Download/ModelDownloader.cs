@@ -48,7 +48,7 @@ public sealed class ModelDownloader(HubClient client)
         {
             if (present.Contains(file))
             {
-                var digest = await FileHasher.HashAsync(layout.FinalPath(file), file.Digest.Algorithm, n => progress.Add(n), ct);
+                var digest = await FileHasher.HashAsync(layout.FinalPath(file), file.Digest.Algorithm, n => progress.AddBytes(n), ct);
                 if (digest == file.Digest.Hex)
                 {
                     layout.Adopt(file);
@@ -56,7 +56,7 @@ public sealed class ModelDownloader(HubClient client)
                     progress.FileDone();
                     return;
                 }
-                progress.Add(-file.SizeBytes); // damaged copy in place: fetch it again
+                progress.AddBytes(-file.SizeBytes); // damaged copy in place: fetch it again
             }
             var fileProgress = progress.Active[file.Path] = new FileProgress(file.SizeBytes);
             await new ChunkedDownload(client, repo, file, layout.PartialPath(file), options, connections, progress, fileProgress).RunAsync(ct);
@@ -70,7 +70,7 @@ public sealed class ModelDownloader(HubClient client)
         {
             layout.Adopt(twin);
             results.Add(new DownloadedFile(twin.Path, twin.SizeBytes, "present", twin.Digest.Algorithm, twin.Digest.Hex));
-            progress.Add(twin.SizeBytes);
+            progress.AddBytes(twin.SizeBytes);
             progress.FileDone();
         }
         layout.Finish(repo);

@@ -1,4 +1,5 @@
 using System.Text;
+using LlmFleet.Catalog.Quantization;
 
 namespace LlmFleet.Operations.Verify;
 
@@ -108,21 +109,21 @@ internal static class GgufInspector
         foreach (var t in tensors)
         {
             var shape = string.Join("×", t.Dimensions);
-            if (!GgmlType.TryGet(t.Type, out var typeName, out var blockElements, out var blockBytes))
+            if (!QuantizationCatalog.Default.GgmlTypesById.TryGetValue(t.Type, out var type))
             {
                 faults.Add($"tensor '{t.Name}' has unknown type {t.Type}");
                 continue;
             }
-            if (t.Dimensions[0] % blockElements != 0)
+            if (t.Dimensions[0] % type.BlockElements != 0)
             {
-                faults.Add($"tensor '{t.Name}' is {typeName} [{shape}]: its first dimension is not a multiple of the {blockElements}-element block");
+                faults.Add($"tensor '{t.Name}' is {type.Name} [{shape}]: its first dimension is not a multiple of the {type.BlockElements}-element block");
                 continue;
             }
             if (t.Offset % alignment != 0)
             {
                 faults.Add($"tensor '{t.Name}' starts at data offset {t.Offset}, not a multiple of the alignment {alignment}");
             }
-            Int128 bytes = t.Dimensions[0] / blockElements * blockBytes;
+            Int128 bytes = t.Dimensions[0] / type.BlockElements * type.BlockBytes;
             foreach (var d in t.Dimensions.Skip(1))
             {
                 bytes *= d;
@@ -130,7 +131,7 @@ internal static class GgufInspector
             var end = (Int128)dataStart + t.Offset + bytes;
             if (end > fileBytes)
             {
-                faults.Add($"tensor '{t.Name}' ({typeName} [{shape}], {bytes} bytes at data offset {t.Offset}) ends at byte {end}, " +
+                faults.Add($"tensor '{t.Name}' ({type.Name} [{shape}], {bytes} bytes at data offset {t.Offset}) ends at byte {end}, " +
                     $"past the end of the {fileBytes}-byte file (file truncated or offset damaged)");
                 continue;
             }

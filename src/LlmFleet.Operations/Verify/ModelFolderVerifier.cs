@@ -58,7 +58,7 @@ public static class ModelFolderVerifier
             MaxDegreeOfParallelism = Math.Max(1, options.Parallelism ?? Environment.ProcessorCount),
             CancellationToken = cancellationToken,
         };
-        Action<int> onBytes = progress.AddBytes;
+        Action<int> onBytes = n => progress.AddBytes(n);
         await Parallel.ForEachAsync(toHash, parallel, async (file, ct) =>
         {
             var want = expected[file.Key];

@@ -31,20 +31,4 @@ public sealed record VerifyReport(
 }
 
 /// <summary>Progress of the hashing, updated from the hashing threads and read by whoever draws a progress bar.</summary>
-public sealed class VerifyProgress
-{
-    private long _bytesDone;
-    private int _filesDone;
-
-    public long TotalBytes { get; internal set; }
-
-    public int TotalFiles { get; internal set; }
-
-    public long BytesDone => Interlocked.Read(ref _bytesDone);
-
-    public int FilesDone => Volatile.Read(ref _filesDone);
-
-    internal void AddBytes(int bytes) => Interlocked.Add(ref _bytesDone, bytes);
-
-    internal void FileDone() => Interlocked.Increment(ref _filesDone);
-}
+public sealed class VerifyProgress : FileSetProgress;

@@ -11,13 +11,8 @@ namespace LlmFleet.Simulation.Api;
 /// <summary><c>POST /v1/chat/completions</c>, streamed and not, with reasoning, tool calls, <c>n</c> and stop strings.</summary>
 internal static class ChatCompletionsEndpoint
 {
-    public static async Task HandleAsync(HttpContext http, TwinContext twin)
+    public static async Task HandleAsync(HttpContext http, TwinContext twin, ChatCompletionRequest request)
     {
-        var request = await ApiIo.ReadForModelAsync(http, twin, VllmJson.ChatCompletionRequest, r => r.Model);
-        if (request is null)
-        {
-            return;
-        }
         if (request.Messages.Count == 0)
         {
             await ApiIo.WriteErrorAsync(http, VllmErrors.Create(400, "messages must not be empty", "messages"));
@@ -59,21 +54,9 @@ internal static class ChatCompletionsEndpoint
                 twin.Profile.Reasoning && request.ThinkingEnabled, call, arguments));
         }
 
-        using var run = new GenerationRun(twin, ids.Count, PromptTokenizer.BlockHashes(ids), scripts);
-        var id = $"chatcmpl-{Guid.NewGuid():N}";
-        var created = twin.NowUnixSeconds;
-        run.Start(http.RequestAborted);
-        if (request.Stream == true)
-        {
-            await StreamAsync(http, twin, run, id, created, request.StreamOptions);
-            return;
-        }
-        await run.WaitAllAsync();
-        if (http.RequestAborted.IsCancellationRequested)
-        {
-            return;
-        }
-        await ApiIo.WriteJsonAsync(http, BuildResponse(twin, run, id, created), VllmJson.ChatCompletionResponse);
+        await GenerationEndpoint.AnswerAsync(http, twin, request, ids, scripts, "chatcmpl",
+            (run, id, created, output) => StreamAsync(http, twin, run, id, created, output, request.StreamOptions),
+            AddChoices, VllmJson.ChatCompletionResponse);
     }
 
     /// <summary>
@@ -109,15 +92,8 @@ internal static class ChatCompletionsEndpoint
         return null;
     }
 
-    private static ChatCompletionResponse BuildResponse(TwinContext twin, GenerationRun run, string id, long created)
+    private static void AddChoices(GenerationRun run, ChatCompletionResponse response)
     {
-        var response = new ChatCompletionResponse
-        {
-            Id = id,
-            Created = created,
-            Model = twin.Profile.ServedModelName,
-            Usage = Usage.Of(run.PromptTokens, run.CompletionTokens),
-        };
         for (var i = 0; i < run.Scripts.Length; i++)
         {
             var script = run.Scripts[i];
@@ -144,15 +120,11 @@ internal static class ChatCompletionsEndpoint
                 StopReason = script.StopReason,
             });
         }
-        return response;
     }
 
     private static async Task StreamAsync(HttpContext http, TwinContext twin, GenerationRun run, string id, long created,
-        StreamOptions? streamOptions)
+        PipeWriter output, StreamOptions? streamOptions)
     {
-        http.Response.ContentType = SseFraming.ContentType;
-        http.Response.Headers.CacheControl = "no-cache";
-        var output = http.Response.BodyWriter;
         var writer = new ChatChunkWriter(id, created, twin.Profile.ServedModelName);
         var n = run.Scripts.Length;
         var toolNamed = new bool[n];
@@ -161,9 +133,8 @@ internal static class ChatCompletionsEndpoint
             writer.WriteRole(output, i);
         }
         await output.FlushAsync(http.RequestAborted);
-        await TokenRelay.RelayAsync(http, twin, run, output,
-            (i, from, to, finished) => WriteTokens(writer, output, run, i, from, to, finished, ref toolNamed[i]),
-            streamOptions?.IncludeUsage == true ? () => writer.WriteUsage(output, Usage.Of(run.PromptTokens, run.CompletionTokens)) : null);
+        await TokenRelay.RelayAsync(http, twin, run, output, writer, streamOptions,
+            (i, from, to, finished) => WriteTokens(writer, output, run, i, from, to, finished, ref toolNamed[i]));
     }
 
     /// <summary>Writes choice <paramref name="i"/>'s tokens [from, to): reasoning, then content or tool-call arguments.</summary>

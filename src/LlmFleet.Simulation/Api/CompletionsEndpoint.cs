@@ -1,3 +1,4 @@
+using System.IO.Pipelines;
 using System.Text.Json;
 using LlmFleet.Simulation.Hosting;
 using LlmFleet.Simulation.Text;
@@ -11,13 +12,8 @@ namespace LlmFleet.Simulation.Api;
 /// <summary><c>POST /v1/completions</c>: a raw prompt (text or token ids), streamed or not.</summary>
 internal static class CompletionsEndpoint
 {
-    public static async Task HandleAsync(HttpContext http, TwinContext twin)
+    public static async Task HandleAsync(HttpContext http, TwinContext twin, CompletionRequest request)
     {
-        var request = await ApiIo.ReadForModelAsync(http, twin, VllmJson.CompletionRequest, r => r.Model);
-        if (request is null)
-        {
-            return;
-        }
         if (PromptChecks.CheckN(request.N) is { } nError)
         {
             await ApiIo.WriteErrorAsync(http, nError);
@@ -44,38 +40,23 @@ internal static class CompletionsEndpoint
                 twin.ChoiceSeed(request.Seed, number, i), maxTokens, request.IgnoreEos ?? false, request.MinTokens ?? 0, request.Stop));
         }
 
-        using var run = new GenerationRun(twin, ids.Count, PromptTokenizer.BlockHashes(ids), scripts);
-        var id = $"cmpl-{Guid.NewGuid():N}";
-        var created = twin.NowUnixSeconds;
-        run.Start(http.RequestAborted);
-        if (request.Stream == true)
-        {
-            await StreamAsync(http, twin, run, id, created, request.StreamOptions);
-            return;
-        }
-        await run.WaitAllAsync();
-        if (http.RequestAborted.IsCancellationRequested)
-        {
-            return;
-        }
-        var response = new CompletionResponse
-        {
-            Id = id,
-            Created = created,
-            Model = twin.Profile.ServedModelName,
-            Usage = Usage.Of(run.PromptTokens, run.CompletionTokens),
-        };
-        for (var i = 0; i < scripts.Length; i++)
+        await GenerationEndpoint.AnswerAsync(http, twin, request, ids, scripts, "cmpl",
+            (run, id, created, output) => StreamAsync(http, twin, run, id, created, output, request.StreamOptions),
+            AddChoices, VllmJson.CompletionResponse);
+    }
+
+    private static void AddChoices(GenerationRun run, CompletionResponse response)
+    {
+        for (var i = 0; i < run.Scripts.Length; i++)
         {
             response.Choices.Add(new CompletionChoice
             {
                 Index = i,
-                Text = scripts[i].AnswerText(run.Requests[i].GeneratedTokens),
+                Text = run.Scripts[i].AnswerText(run.Requests[i].GeneratedTokens),
                 FinishReason = run.FinishReason(i),
-                StopReason = scripts[i].StopReason,
+                StopReason = run.Scripts[i].StopReason,
             });
         }
-        await ApiIo.WriteJsonAsync(http, response, VllmJson.CompletionResponse);
     }
 
     /// <summary>The prompt's token ids: text is tokenized, ids are taken as they are; only the first prompt is served.</summary>
@@ -111,16 +92,12 @@ internal static class CompletionsEndpoint
     }
 
     private static async Task StreamAsync(HttpContext http, TwinContext twin, GenerationRun run, string id, long created,
-        StreamOptions? streamOptions)
+        PipeWriter output, StreamOptions? streamOptions)
     {
-        http.Response.ContentType = SseFraming.ContentType;
-        http.Response.Headers.CacheControl = "no-cache";
-        var output = http.Response.BodyWriter;
         var writer = new CompletionChunkWriter(id, created, twin.Profile.ServedModelName);
         await http.Response.StartAsync(http.RequestAborted);
-        await TokenRelay.RelayAsync(http, twin, run, output,
+        await TokenRelay.RelayAsync(http, twin, run, output, writer, streamOptions,
             (i, from, to, finished) => writer.WriteText(output, i, run.Scripts[i].Bytes(from, to),
-                finished ? run.FinishReason(i) : null, finished ? run.Scripts[i].StopReason : null),
-            streamOptions?.IncludeUsage == true ? () => writer.WriteUsage(output, Usage.Of(run.PromptTokens, run.CompletionTokens)) : null);
+                finished ? run.FinishReason(i) : null, finished ? run.Scripts[i].StopReason : null));
     }
 }

@@ -15,13 +15,8 @@ namespace LlmFleet.Simulation.Api;
 /// </summary>
 internal static class EmbeddingsEndpoint
 {
-    public static async Task HandleAsync(HttpContext http, TwinContext twin)
+    public static async Task HandleAsync(HttpContext http, TwinContext twin, EmbeddingRequest request)
     {
-        var request = await ApiIo.ReadForModelAsync(http, twin, VllmJson.EmbeddingRequest, r => r.Model);
-        if (request is null)
-        {
-            return;
-        }
         var inputs = Inputs(twin, request.Input);
         if (inputs is null)
         {

@@ -1,5 +1,6 @@
 using System.IO.Pipelines;
 using LlmFleet.Simulation.Hosting;
+using LlmFleet.Vllm.OpenAi;
 using LlmFleet.Vllm.Sse;
 using Microsoft.AspNetCore.Http;
 
@@ -12,10 +13,10 @@ namespace LlmFleet.Simulation.Api;
 /// </summary>
 internal static class TokenRelay
 {
+    /// <param name="writer">The endpoint's chunk writer; it also writes the usage chunk when the client asked for it.</param>
     /// <param name="writeTokens">Writes choice i's tokens [from, to); finished is true for its last chunk.</param>
-    /// <param name="writeUsage">Writes the usage chunk, when the client asked for it (null otherwise).</param>
     public static async Task RelayAsync(HttpContext http, TwinContext twin, GenerationRun run, PipeWriter output,
-        Action<int, int, int, bool> writeTokens, Action? writeUsage)
+        ChunkWriterBase writer, StreamOptions? streamOptions, Action<int, int, int, bool> writeTokens)
     {
         var n = run.Scripts.Length;
         var written = new int[n];
@@ -63,7 +64,10 @@ internal static class TokenRelay
                 return;
             }
         }
-        writeUsage?.Invoke();
+        if (streamOptions?.IncludeUsage == true)
+        {
+            writer.WriteUsage(output, Usage.Of(run.PromptTokens, run.CompletionTokens));
+        }
         SseFraming.WriteDone(output);
         await output.FlushAsync(http.RequestAborted);
     }

@@ -9,13 +9,8 @@ namespace LlmFleet.Simulation.Api;
 /// <summary><c>POST /tokenize</c> and <c>POST /detokenize</c>, with the same tokenizer and chat template as generation.</summary>
 internal static class TokenizeEndpoints
 {
-    public static async Task TokenizeAsync(HttpContext http, TwinContext twin)
+    public static async Task TokenizeAsync(HttpContext http, TwinContext twin, TokenizeRequest request)
     {
-        var request = await ApiIo.ReadForModelAsync(http, twin, VllmJson.TokenizeRequest, r => r.Model);
-        if (request is null)
-        {
-            return;
-        }
         string text;
         if (request.Messages is { Count: > 0 } messages)
         {
@@ -40,13 +35,8 @@ internal static class TokenizeEndpoints
         }, VllmJson.TokenizeResponse);
     }
 
-    public static async Task DetokenizeAsync(HttpContext http, TwinContext twin)
+    public static async Task DetokenizeAsync(HttpContext http, TwinContext twin, DetokenizeRequest request)
     {
-        var request = await ApiIo.ReadForModelAsync(http, twin, VllmJson.DetokenizeRequest, r => r.Model);
-        if (request is null)
-        {
-            return;
-        }
         string text;
         try
         {

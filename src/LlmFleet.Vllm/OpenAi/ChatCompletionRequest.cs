@@ -5,36 +5,14 @@ using System.Text.Json.Serialization;
 namespace LlmFleet.Vllm.OpenAi;
 
 /// <summary>
-/// <c>POST /v1/chat/completions</c> as vLLM accepts it: OpenAI's fields plus the vLLM extras that change what is
-/// generated (<c>ignore_eos</c>, <c>min_tokens</c>, <c>chat_template_kwargs</c>). Unknown fields are ignored, as
-/// vLLM does.
+/// <c>POST /v1/chat/completions</c> as vLLM accepts it: the shared <see cref="GenerationRequest"/> fields plus the
+/// messages, tools and the vLLM extra <c>chat_template_kwargs</c>. Unknown fields are ignored, as vLLM does.
 /// </summary>
-public sealed class ChatCompletionRequest
+public sealed class ChatCompletionRequest : GenerationRequest
 {
-    public string? Model { get; set; }
-
     public List<ChatMessage> Messages { get; set; } = [];
 
-    /// <summary>Deprecated by OpenAI in favour of <see cref="MaxCompletionTokens"/>; vLLM honours both.</summary>
-    public int? MaxTokens { get; set; }
-
     public int? MaxCompletionTokens { get; set; }
-
-    /// <summary>Number of choices to generate (default 1).</summary>
-    public int? N { get; set; }
-
-    [JsonConverter(typeof(StringOrListConverter))]
-    public IReadOnlyList<string>? Stop { get; set; }
-
-    public bool? Stream { get; set; }
-
-    public StreamOptions? StreamOptions { get; set; }
-
-    public double? Temperature { get; set; }
-
-    public double? TopP { get; set; }
-
-    public long? Seed { get; set; }
 
     public bool? Logprobs { get; set; }
 
@@ -44,14 +22,6 @@ public sealed class ChatCompletionRequest
 
     /// <summary><c>"none"</c>, <c>"auto"</c>, <c>"required"</c>, or <c>{"type":"function","function":{"name":…}}</c>.</summary>
     public JsonElement? ToolChoice { get; set; }
-
-    public string? User { get; set; }
-
-    /// <summary>vLLM extra: keep generating until the token limit even when the model would stop.</summary>
-    public bool? IgnoreEos { get; set; }
-
-    /// <summary>vLLM extra: generate at least this many tokens before a stop may end the output.</summary>
-    public int? MinTokens { get; set; }
 
     /// <summary>vLLM extra passed to the chat template; GLM reads <c>enable_thinking</c>.</summary>
     public Dictionary<string, JsonElement>? ChatTemplateKwargs { get; set; }

@@ -3,7 +3,7 @@ using System.Text.Json.Serialization;
 namespace LlmFleet.Vllm.OpenAi;
 
 /// <summary>A non-streamed chat completion (<c>object: "chat.completion"</c>).</summary>
-public sealed class ChatCompletionResponse
+public sealed class ChatCompletionResponse : IGenerationResponse
 {
     public string Id { get; set; } = "";
 

@@ -3,7 +3,7 @@ using System.Text.Json.Serialization;
 namespace LlmFleet.Vllm.OpenAi;
 
 /// <summary>A non-streamed text completion (<c>object: "text_completion"</c>).</summary>
-public sealed class CompletionResponse
+public sealed class CompletionResponse : IGenerationResponse
 {
     public string Id { get; set; } = "";
 

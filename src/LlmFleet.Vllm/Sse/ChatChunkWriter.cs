@@ -77,37 +77,14 @@ public sealed class ChatChunkWriter(string id, long created, string model)
 
     private Utf8JsonWriter BeginChoice(IBufferWriter<byte> output, int index)
     {
-        var json = BeginEvent(output);
-        json.WriteStartArray(ChoicesName);
-        json.WriteStartObject();
-        json.WriteNumber(IndexName, index);
+        var json = BeginChoiceEvent(output, index);
         json.WriteStartObject(DeltaName);
         return json;
     }
 
     private void EndChoice(IBufferWriter<byte> output, string? finishReason, string? stopReason)
     {
-        var json = Json;
-        json.WriteEndObject();
-        json.WriteNull(LogprobsName);
-        if (finishReason is null)
-        {
-            json.WriteNull(FinishReasonName);
-        }
-        else
-        {
-            json.WriteString(FinishReasonName, finishReason);
-            if (stopReason is null)
-            {
-                json.WriteNull(StopReasonName);
-            }
-            else
-            {
-                json.WriteString(StopReasonName, stopReason);
-            }
-        }
-        json.WriteEndObject();
-        json.WriteEndArray();
-        EndEvent(output);
+        Json.WriteEndObject(); // the delta
+        EndChoiceEvent(output, finishReason, stopReason, stopReasonOnlyWhenFinished: true);
     }
 }

@@ -70,6 +70,46 @@ public abstract class ChunkWriterBase
         output.Write(SseFraming.EventEnd);
     }
 
+    /// <summary>Starts an event with one choice: <c>…,"choices":[{"index":i,</c>; returns the JSON writer.</summary>
+    private protected Utf8JsonWriter BeginChoiceEvent(IBufferWriter<byte> output, int index)
+    {
+        var json = BeginEvent(output);
+        json.WriteStartArray(ChoicesName);
+        json.WriteStartObject();
+        json.WriteNumber(IndexName, index);
+        return json;
+    }
+
+    /// <summary>
+    /// Ends a choice and the event: <c>"logprobs":null,"finish_reason":…,"stop_reason":…}]}</c>. vLLM's text completion
+    /// chunks always carry <c>stop_reason</c>; its chat chunks only once the choice has finished
+    /// (<paramref name="stopReasonOnlyWhenFinished"/>).
+    /// </summary>
+    private protected void EndChoiceEvent(IBufferWriter<byte> output, string? finishReason, string? stopReason, bool stopReasonOnlyWhenFinished)
+    {
+        _json.WriteNull(LogprobsName);
+        WriteStringOrNull(FinishReasonName, finishReason);
+        if (finishReason is not null || !stopReasonOnlyWhenFinished)
+        {
+            WriteStringOrNull(StopReasonName, stopReason);
+        }
+        _json.WriteEndObject();
+        _json.WriteEndArray();
+        EndEvent(output);
+    }
+
+    private void WriteStringOrNull(JsonEncodedText name, string? value)
+    {
+        if (value is null)
+        {
+            _json.WriteNull(name);
+        }
+        else
+        {
+            _json.WriteString(name, value);
+        }
+    }
+
     private protected static void WriteUsageObject(Utf8JsonWriter json, Usage usage)
     {
         json.WriteStartObject(UsageName);

@@ -12,30 +12,8 @@ public sealed class CompletionChunkWriter(string id, long created, string model)
     public void WriteText(IBufferWriter<byte> output, int index, ReadOnlySpan<byte> utf8Text,
         string? finishReason = null, string? stopReason = null)
     {
-        var json = BeginEvent(output);
-        json.WriteStartArray(ChoicesName);
-        json.WriteStartObject();
-        json.WriteNumber(IndexName, index);
+        var json = BeginChoiceEvent(output, index);
         json.WriteString(TextName, utf8Text);
-        json.WriteNull(LogprobsName);
-        if (finishReason is null)
-        {
-            json.WriteNull(FinishReasonName);
-        }
-        else
-        {
-            json.WriteString(FinishReasonName, finishReason);
-        }
-        if (stopReason is null)
-        {
-            json.WriteNull(StopReasonName);
-        }
-        else
-        {
-            json.WriteString(StopReasonName, stopReason);
-        }
-        json.WriteEndObject();
-        json.WriteEndArray();
-        EndEvent(output);
+        EndChoiceEvent(output, finishReason, stopReason, stopReasonOnlyWhenFinished: false);
     }
 }

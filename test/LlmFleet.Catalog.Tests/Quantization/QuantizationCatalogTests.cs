@@ -23,6 +23,15 @@ public sealed class QuantizationCatalogTests
     public void GgmlTypes_BitsPerWeight_FollowLlamaCppBlockSizes(string type, double bits) =>
         Assert.Equal(bits, QuantizationCatalog.Default.GgmlTypes[type].BitsPerWeight);
 
+    [Theory]
+    [InlineData(0u, "F32")]
+    [InlineData(2u, "Q4_0")]
+    [InlineData(12u, "Q4_K")]
+    [InlineData(30u, "BF16")]
+    [InlineData(39u, "MXFP4")]
+    public void GgmlTypesById_FollowTheGgmlTypeEnum(uint id, string name) =>
+        Assert.Same(QuantizationCatalog.Default.GgmlTypes[name], QuantizationCatalog.Default.GgmlTypesById[id]);
+
     [Fact]
     public void Get_Q4KM_RaisesDownProjInHalfTheLayers()
     {

@@ -1,37 +1,13 @@
 namespace LlmFleet.Gateway.Access.Keys;
 
 /// <summary>
-/// One API key as the store keeps it: never the key itself, only its keyed hash (HMAC-SHA-256 with the server
-/// secret) and its last four characters for display. Limits are null when unlimited.
+/// One API key as the store keeps it: its <see cref="KeyTerms"/>, and never the key itself, only its keyed hash
+/// (HMAC-SHA-256 with the server secret) and its last four characters for display.
 /// </summary>
-public sealed record ApiKeyRecord
+public sealed record ApiKeyRecord : KeyTerms
 {
     /// <summary>Stable identifier (<c>key_…</c>), kept across rotations; what the usage ledger records.</summary>
     public required string Id { get; init; }
-
-    public required string Name { get; init; }
-
-    public string? Team { get; init; }
-
-    /// <summary>Models (names or aliases) the key may use; empty: all.</summary>
-    public IReadOnlyList<string> Models { get; init; } = [];
-
-    /// <summary>Requests per minute.</summary>
-    public long? Rpm { get; init; }
-
-    /// <summary>Tokens (prompt + completion) per minute.</summary>
-    public long? Tpm { get; init; }
-
-    /// <summary>Requests in flight at once.</summary>
-    public long? Parallel { get; init; }
-
-    /// <summary>Tokens per UTC day.</summary>
-    public long? BudgetTokensDay { get; init; }
-
-    /// <summary>Tokens per UTC calendar month.</summary>
-    public long? BudgetTokensMonth { get; init; }
-
-    public DateTimeOffset? ExpiresAt { get; init; }
 
     public required DateTimeOffset CreatedAt { get; init; }
 

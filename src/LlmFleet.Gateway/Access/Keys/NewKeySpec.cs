@@ -1,26 +1,8 @@
 namespace LlmFleet.Gateway.Access.Keys;
 
-/// <summary>What <c>keys create</c> and <c>POST /admin/keys</c> take; null limits are unlimited.</summary>
-public sealed record NewKeySpec
+/// <summary>What <c>keys create</c> and <c>POST /admin/keys</c> take: the <see cref="KeyTerms"/> of a new key.</summary>
+public sealed record NewKeySpec : KeyTerms
 {
-    public required string Name { get; init; }
-
-    public string? Team { get; init; }
-
-    public IReadOnlyList<string> Models { get; init; } = [];
-
-    public long? Rpm { get; init; }
-
-    public long? Tpm { get; init; }
-
-    public long? Parallel { get; init; }
-
-    public long? BudgetTokensDay { get; init; }
-
-    public long? BudgetTokensMonth { get; init; }
-
-    public DateTimeOffset? ExpiresAt { get; init; }
-
     /// <summary>Null when valid; else what is wrong, for a 400 or exit code 2.</summary>
     public string? Validate()
     {

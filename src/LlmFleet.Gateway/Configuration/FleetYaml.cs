@@ -1,0 +1,133 @@
+using YamlDotNet.Core;
+using YamlDotNet.Serialization;
+using YamlDotNet.Serialization.NamingConventions;
+
+namespace LlmFleet.Gateway.Configuration;
+
+/// <summary>
+/// How <c>fleet.yaml</c> spells a <see cref="FleetConfig"/>: the one place its keys are named (each property, in
+/// snake_case). <see cref="FleetConfigLoader"/> reads files into it and validates them; <c>llmfleet deploy</c> fills it
+/// and writes it with <see cref="Serialize"/>. Strings where the file has durations, so validation can say which
+/// entry is wrong instead of failing on the first bad scalar. Unknown keys are errors (typos must not pass).
+/// </summary>
+public sealed class FleetYaml
+{
+    private static readonly IDeserializer Deserializer = new DeserializerBuilder()
+        .WithNamingConvention(UnderscoredNamingConvention.Instance)
+        .Build();
+
+    private static readonly ISerializer Serializer = new SerializerBuilder()
+        .WithNamingConvention(UnderscoredNamingConvention.Instance)
+        .ConfigureDefaultValuesHandling(DefaultValuesHandling.OmitNull)
+        .DisableAliases()
+        .WithQuotingNecessaryStrings()
+        .Build();
+
+    public string? Listen { get; set; }
+
+    /// <summary><c>keys</c>, <c>none</c> or a mapping; see <see cref="Access.AccessConfigParser"/>.</summary>
+    public object? Auth { get; set; }
+
+    public string? Store { get; set; }
+
+    public string? Limits { get; set; }
+
+    public object? Usage { get; set; }
+
+    public long? MaxRequestBodyBytes { get; set; }
+
+    public string? ShutdownTimeout { get; set; }
+
+    public List<ModelYaml>? Models { get; set; }
+
+    public Monitoring.MonitoringYaml? Monitoring { get; set; }
+
+    /// <exception cref="YamlException">Not YAML, or a key this shape does not have.</exception>
+    public static FleetYaml? Deserialize(string yaml) => Deserializer.Deserialize<FleetYaml?>(yaml);
+
+    /// <summary>The file's text; entries left null are left out.</summary>
+    public string Serialize() => Serializer.Serialize(this);
+}
+
+public sealed class ModelYaml
+{
+    public string? Name { get; set; }
+
+    public List<string>? Aliases { get; set; }
+
+    public string? Policy { get; set; }
+
+    public BackendsYaml? Backends { get; set; }
+
+    public HealthYaml? Health { get; set; }
+
+    public int? Retries { get; set; }
+
+    public TimeoutsYaml? Timeouts { get; set; }
+}
+
+/// <summary><c>backends:</c> is a list of URLs, or a mapping <c>{ kubernetes: {...} }</c> (then the list is empty).</summary>
+public sealed class BackendsYaml : List<BackendYaml>, IYamlConvertible
+{
+    public Discovery.KubernetesBackendsYaml? Kubernetes { get; set; }
+
+    public void Read(IParser parser, Type expectedType, ObjectDeserializer nestedObjectDeserializer)
+    {
+        ArgumentNullException.ThrowIfNull(parser);
+        ArgumentNullException.ThrowIfNull(nestedObjectDeserializer);
+        if (parser.Current is YamlDotNet.Core.Events.SequenceStart)
+        {
+            AddRange((List<BackendYaml>?)nestedObjectDeserializer(typeof(List<BackendYaml>)) ?? []);
+        }
+        else
+        {
+            Kubernetes = ((DiscoveredBackendsYaml?)nestedObjectDeserializer(typeof(DiscoveredBackendsYaml)))?.Kubernetes;
+        }
+    }
+
+    public void Write(IEmitter emitter, ObjectSerializer nestedObjectSerializer)
+    {
+        ArgumentNullException.ThrowIfNull(nestedObjectSerializer);
+        nestedObjectSerializer(Kubernetes is null ? new List<BackendYaml>(this) : new DiscoveredBackendsYaml { Kubernetes = Kubernetes });
+    }
+
+    private sealed class DiscoveredBackendsYaml
+    {
+        public Discovery.KubernetesBackendsYaml? Kubernetes { get; set; }
+    }
+}
+
+public sealed class BackendYaml
+{
+    public string? Url { get; set; }
+
+    public string? ServedModel { get; set; }
+
+    public string? ApiKeyEnv { get; set; }
+}
+
+public sealed class HealthYaml
+{
+    public string? Path { get; set; }
+
+    public string? Interval { get; set; }
+
+    public string? MetricsPath { get; set; }
+
+    public string? ScrapeInterval { get; set; }
+
+    public long? EjectAfter { get; set; }
+
+    public string? Ejection { get; set; }
+
+    public string? MaxEjection { get; set; }
+}
+
+public sealed class TimeoutsYaml
+{
+    public string? Connect { get; set; }
+
+    public string? FirstToken { get; set; }
+
+    public string? Idle { get; set; }
+}
