@@ -24,7 +24,13 @@ public sealed class SimCommandTests
             var models = await GetWhenListeningAsync(http, new Uri($"http://127.0.0.1:{p}/v1/models"), running, ct);
             Assert.Contains("\"glm-test\"", models);
         }
-        Assert.Contains($"http://127.0.0.1:{port + 1}", output.ToString());
+        // The banner is written once both twins are up; they may answer a moment before it is.
+        var banner = $"http://127.0.0.1:{port + 1}";
+        for (var i = 0; i < 200 && !output.ToString().Contains(banner, StringComparison.Ordinal) && !running.IsCompleted; i++)
+        {
+            await Task.Delay(25, ct);
+        }
+        Assert.Contains(banner, output.ToString());
 
         await stop.CancelAsync();
         Assert.Equal(0, await running);
