@@ -1,6 +1,7 @@
 using LlmFleet.Gateway.Configuration;
 using LlmFleet.Gateway.Metrics;
 using LlmFleet.Gateway.Model;
+using LlmFleet.Vllm.Metrics;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
@@ -169,13 +170,15 @@ internal sealed partial class BackendMonitor(GatewayState state, GatewayMetrics 
     private async Task ScrapeAsync(BackendState backend, HealthConfig settings, CancellationToken ct)
     {
         var text = await GetAsync(backend, settings.MetricsPath, settings.ScrapeInterval, ct);
-        if (text is not null)
+        // Parsed once: routing takes the gauges, every observer the same scrape.
+        var scrape = text is null ? null : VllmScrape.Parse(text);
+        if (scrape is not null)
         {
-            backend.Load = BackendScrape.Parse(text, time.GetUtcNow());
+            backend.Load = new BackendLoad(scrape.Running, scrape.Waiting, scrape.KvCacheUsage, time.GetUtcNow());
         }
         foreach (var observer in _observers)
         {
-            observer.OnScraped(backend, text, time.GetUtcNow());
+            observer.OnScraped(backend, scrape, time.GetUtcNow());
         }
     }
 

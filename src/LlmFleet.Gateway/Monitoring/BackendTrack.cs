@@ -1,5 +1,6 @@
 using LlmFleet.Gateway.Model;
 using LlmFleet.Gateway.Monitoring.Scraping;
+using LlmFleet.Vllm.Metrics;
 
 namespace LlmFleet.Gateway.Monitoring;
 

@@ -1,6 +1,7 @@
 using System.Runtime.CompilerServices;
 using LlmFleet.Gateway.Model;
 using LlmFleet.Gateway.Monitoring.Scraping;
+using LlmFleet.Vllm.Metrics;
 
 namespace LlmFleet.Gateway.Monitoring;
 
@@ -16,8 +17,8 @@ public sealed class FleetMonitor(GatewayState state, TimeProvider time) : IBacke
 
     public void OnProbed(BackendState backend, bool healthy, DateTimeOffset now) => Track(backend).Probed(healthy, now);
 
-    public void OnScraped(BackendState backend, string? metricsText, DateTimeOffset now) =>
-        Track(backend).Scraped(backend, metricsText is null ? null : VllmScrape.Parse(metricsText), now, state.Current.Config.Monitoring.Window);
+    public void OnScraped(BackendState backend, VllmScrape? scrape, DateTimeOffset now) =>
+        Track(backend).Scraped(backend, scrape, now, state.Current.Config.Monitoring.Window);
 
     internal void OnExported(BackendState backend, DcgmScrape? dcgm, NodeScrape? node, DateTimeOffset now) =>
         Track(backend).Exported(dcgm, node, now);

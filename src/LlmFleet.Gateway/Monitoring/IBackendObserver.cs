@@ -1,4 +1,5 @@
 using LlmFleet.Gateway.Model;
+using LlmFleet.Vllm.Metrics;
 
 namespace LlmFleet.Gateway.Monitoring;
 
@@ -8,6 +9,6 @@ public interface IBackendObserver
 {
     void OnProbed(BackendState backend, bool healthy, DateTimeOffset now);
 
-    /// <param name="metricsText">The <c>/metrics</c> body, or null when the scrape failed.</param>
-    void OnScraped(BackendState backend, string? metricsText, DateTimeOffset now);
+    /// <param name="scrape">The <c>/metrics</c> body as parsed for routing, or null when the scrape failed.</param>
+    void OnScraped(BackendState backend, VllmScrape? scrape, DateTimeOffset now);
 }

@@ -1,6 +1,7 @@
 using LlmFleet.Gateway.Configuration;
 using LlmFleet.Gateway.Model;
 using LlmFleet.Gateway.Monitoring;
+using LlmFleet.Vllm.Metrics;
 
 namespace LlmFleet.Cli.Commands.Monitor;
 
@@ -38,7 +39,7 @@ internal sealed class DirectFleet : IDisposable
             var healthy = await GetAsync(b, "/health", ct) is not null;
             b.Health = healthy ? BackendHealth.Healthy : BackendHealth.Unhealthy;
             _monitor.OnProbed(b, healthy, _time.GetUtcNow());
-            _monitor.OnScraped(b, await GetAsync(b, "/metrics", ct), _time.GetUtcNow());
+            _monitor.OnScraped(b, await GetAsync(b, "/metrics", ct) is { } text ? VllmScrape.Parse(text) : null, _time.GetUtcNow());
         }));
         return _monitor.Snapshot();
     }

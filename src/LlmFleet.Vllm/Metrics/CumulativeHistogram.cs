@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace LlmFleet.Gateway.Monitoring.Scraping;
+namespace LlmFleet.Vllm.Metrics;
 
 /// <summary>
 /// A Prometheus histogram as scraped: cumulative counts per upper bound (<c>le</c>), the last bound +Inf. Two scrapes

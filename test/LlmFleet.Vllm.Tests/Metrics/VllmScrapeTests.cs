@@ -1,6 +1,6 @@
-using LlmFleet.Gateway.Monitoring.Scraping;
+using LlmFleet.Vllm.Metrics;
 
-namespace LlmFleet.Gateway.Tests.Monitoring.Scraping;
+namespace LlmFleet.Vllm.Tests.Metrics;
 
 public sealed class VllmScrapeTests
 {
@@ -75,21 +75,5 @@ public sealed class VllmScrapeTests
         var after = new CumulativeHistogram([1, double.PositiveInfinity], [3, 4]);
 
         Assert.Equal(4, after.Since(before).Count);
-    }
-
-    [Fact]
-    public void Parse_Dcgm_ReadsEachGpuInBytes()
-    {
-        var dcgm = DcgmScrape.Parse("""
-            DCGM_FI_DEV_GPU_UTIL{gpu="0",UUID="GPU-a"} 87
-            DCGM_FI_DEV_GPU_UTIL{gpu="1",UUID="GPU-b"} 91
-            DCGM_FI_DEV_FB_USED{gpu="0",UUID="GPU-a"} 1024
-            DCGM_FI_DEV_FB_FREE{gpu="0",UUID="GPU-a"} 3072
-            """);
-
-        Assert.Equal(2, dcgm.Gpus.Count);
-        Assert.Equal(87, dcgm.Gpus[0].UtilizationPercent);
-        Assert.Equal(1024L * 1024 * 1024, dcgm.Gpus[0].MemoryUsedBytes);
-        Assert.Equal(4L * 1024 * 1024 * 1024, dcgm.Gpus[0].MemoryTotalBytes);
     }
 }

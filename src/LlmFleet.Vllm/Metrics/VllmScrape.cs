@@ -1,10 +1,8 @@
-using LlmFleet.Vllm.Metrics;
-
-namespace LlmFleet.Gateway.Monitoring.Scraping;
+namespace LlmFleet.Vllm.Metrics;
 
 /// <summary>
-/// What the fleet monitor keeps from one vLLM <c>/metrics</c> text: gauges as they are, counters and histograms
-/// cumulative (rates come from the difference of two scrapes). Engines of a data-parallel server are summed, except
+/// One vLLM <c>/metrics</c> text, parsed once per scrape: the gateway's routing reads its gauges and the fleet monitor
+/// keeps it whole. Gauges as they are, counters and histograms cumulative (rates come from the difference of two scrapes). Engines of a data-parallel server are summed, except
 /// KV usage, where the fullest engine decides when preemption starts. Current and older metric names are both read.
 /// </summary>
 public sealed record VllmScrape

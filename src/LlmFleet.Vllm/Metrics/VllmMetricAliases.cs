@@ -1,6 +1,4 @@
-using LlmFleet.Vllm.Metrics;
-
-namespace LlmFleet.Gateway.Monitoring.Scraping;
+namespace LlmFleet.Vllm.Metrics;
 
 /// <summary>
 /// Names older vLLM servers still export for what <see cref="VllmMetricNames"/> calls by its current name. V1
