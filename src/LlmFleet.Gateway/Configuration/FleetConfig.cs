@@ -1,3 +1,5 @@
+using LlmFleet.Monitoring;
+
 namespace LlmFleet.Gateway.Configuration;
 
 /// <summary>
@@ -24,7 +26,7 @@ public sealed record FleetConfig
     public Access.AccessConfig Access { get; init; } = new();
 
     /// <summary><c>monitoring:</c>: rate window, GPU/host exporters, alert thresholds and webhook.</summary>
-    public Monitoring.MonitoringConfig Monitoring { get; init; } = new();
+    public MonitoringConfig Monitoring { get; init; } = new();
 }
 
 /// <summary>One model as clients name it, and the pool of vLLM backends that serve it.</summary>

@@ -7,7 +7,7 @@ using YamlDotNet.Serialization.NamingConventions;
 namespace LlmFleet.Gateway.Configuration;
 
 /// <summary>
-/// Reads and validates <c>fleet.yaml</c> (format: shared/ARCHITECTURE.md, "Configuration"). Every problem is reported
+/// Reads and validates <c>fleet.yaml</c> (format: docs/architecture.md, "Configuration"). Every problem is reported
 /// at once, each with its place (<c>models[0].backends[1].url</c>), so one edit fixes a file.
 /// </summary>
 public static class FleetConfigLoader
@@ -98,7 +98,7 @@ public static class FleetConfigLoader
             ShutdownTimeout = Duration(doc.ShutdownTimeout, "shutdown_timeout", defaults.ShutdownTimeout, errors),
             Models = models,
             Access = Access.AccessConfigParser.Parse(doc.Auth, doc.Limits, doc.Usage, doc.Listen ?? defaults.Listen, errors),
-            Monitoring = Monitoring.MonitoringConfigParser.Parse(doc.Monitoring, models.SelectMany(m => m.Backends).Select(b => b.Url), errors),
+            Monitoring = MonitoringConfigParser.Parse(doc.Monitoring, models.SelectMany(m => m.Backends).Select(b => b.Url), errors),
         };
     }
 
@@ -259,7 +259,7 @@ public static class FleetConfigLoader
 
         public List<ModelYaml>? Models { get; set; }
 
-        public Monitoring.MonitoringYaml? Monitoring { get; set; }
+        public MonitoringYaml? Monitoring { get; set; }
     }
 
     private sealed class ModelYaml

@@ -1,4 +1,5 @@
 using LlmFleet.Gateway.Configuration;
+using LlmFleet.Gateway.Fleet;
 using LlmFleet.Gateway.Forwarding;
 using LlmFleet.Gateway.Health;
 using LlmFleet.Gateway.Metrics;
@@ -62,7 +63,7 @@ public static class GatewayHost
             builder.Services.AddHostedService(sp => new FleetConfigWatcher(watched, sp.GetRequiredService<GatewayState>(),
                 sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<FleetConfigWatcher>>()));
         }
-        Monitoring.MonitoringServices.Add(builder.Services, config);
+        FleetServices.Add(builder.Services, config);
         Discovery.KubernetesDiscovery.Add(builder.Services, config);
         Access.Hosting.AccessServices.Add(builder.Services, config, options.ConfigPath is { } file ? Path.GetDirectoryName(Path.GetFullPath(file)) : null,
             options.Urls ?? config.Listen);
