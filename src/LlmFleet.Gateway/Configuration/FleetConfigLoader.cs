@@ -1,5 +1,4 @@
 using System.Globalization;
-using LlmFleet.Gateway.Routing;
 using YamlDotNet.Core;
 using YamlDotNet.Serialization;
 using YamlDotNet.Serialization.NamingConventions;
@@ -97,7 +96,7 @@ public static class FleetConfigLoader
                 ? Positive(max, "max_request_body_bytes", errors) : defaults.MaxRequestBodyBytes,
             ShutdownTimeout = Duration(doc.ShutdownTimeout, "shutdown_timeout", defaults.ShutdownTimeout, errors),
             Models = models,
-            Access = Access.AccessConfigParser.Parse(doc.Auth, doc.Limits, doc.Usage, doc.Listen ?? defaults.Listen, errors),
+            Access = AccessConfigParser.Parse(doc.Auth, doc.Limits, doc.Usage, doc.Listen ?? defaults.Listen, errors),
             Monitoring = MonitoringConfigParser.Parse(doc.Monitoring, models.SelectMany(m => m.Backends).Select(b => b.Url), errors),
         };
     }
@@ -136,10 +135,10 @@ public static class FleetConfigLoader
                 ApiKeyEnv = BackendKeyEnv(b.ApiKeyEnv, $"{bat}.api_key_env", errors),
             });
         }
-        var policy = m.Policy ?? BackendSelectionPolicies.LeastLoad;
-        if (!BackendSelectionPolicies.All.Contains(policy))
+        var policy = m.Policy ?? PolicyNames.LeastLoad;
+        if (!PolicyNames.All.Contains(policy))
         {
-            errors.Add($"{at}.policy: unknown policy '{policy}' (one of {string.Join(", ", BackendSelectionPolicies.All)})");
+            errors.Add($"{at}.policy: unknown policy '{policy}' (one of {string.Join(", ", PolicyNames.All)})");
         }
         var health = new HealthConfig();
         if (m.Health is { } h)
@@ -246,7 +245,7 @@ public static class FleetConfigLoader
 
         public string? Store { get; set; }
 
-        /// <summary><c>keys</c>, <c>none</c> or a mapping; see <see cref="Access.AccessConfigParser"/>.</summary>
+        /// <summary><c>keys</c>, <c>none</c> or a mapping; see <see cref="AccessConfigParser"/>.</summary>
         public object? Auth { get; set; }
 
         public string? Limits { get; set; }
@@ -282,7 +281,7 @@ public static class FleetConfigLoader
     /// <summary><c>backends:</c> is a list of URLs, or a mapping <c>{ kubernetes: {...} }</c> (then the list is empty).</summary>
     private sealed class BackendsYaml : List<BackendYaml>, IYamlConvertible
     {
-        public Discovery.KubernetesBackendsYaml? Kubernetes { get; private set; }
+        public KubernetesBackendsYaml? Kubernetes { get; private set; }
 
         public void Read(IParser parser, Type expectedType, ObjectDeserializer nestedObjectDeserializer)
         {
@@ -301,7 +300,7 @@ public static class FleetConfigLoader
 
     private sealed class DiscoveredBackendsYaml
     {
-        public Discovery.KubernetesBackendsYaml? Kubernetes { get; set; }
+        public KubernetesBackendsYaml? Kubernetes { get; set; }
     }
 
     private sealed class BackendYaml

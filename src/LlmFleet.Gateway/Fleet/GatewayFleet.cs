@@ -1,4 +1,4 @@
-using LlmFleet.Gateway.Model;
+using LlmFleet.Gateway.Routing;
 using LlmFleet.Monitoring;
 
 namespace LlmFleet.Gateway.Fleet;

@@ -4,7 +4,7 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
 using LlmFleet.Gateway.Errors;
-using LlmFleet.Gateway.Model;
+using LlmFleet.Gateway.Routing;
 using LlmFleet.Monitoring;
 using LlmFleet.Monitoring.Alerts;
 using Microsoft.AspNetCore.Http;

@@ -1,9 +1,8 @@
 using System.Buffers;
 using System.IO.Hashing;
 using LlmFleet.Gateway.Errors;
-using LlmFleet.Gateway.Hosting;
 using LlmFleet.Gateway.Metrics;
-using LlmFleet.Gateway.Model;
+using LlmFleet.Gateway.Pipeline;
 using LlmFleet.Gateway.Requests;
 using LlmFleet.Gateway.Routing;
 using Microsoft.AspNetCore.Http;

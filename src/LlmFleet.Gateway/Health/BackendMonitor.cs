@@ -2,6 +2,7 @@ using LlmFleet.Gateway.Configuration;
 using LlmFleet.Gateway.Metrics;
 using LlmFleet.Gateway.Model;
 using LlmFleet.Gateway.Pipeline;
+using LlmFleet.Gateway.Routing;
 using LlmFleet.Vllm.Metrics;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;

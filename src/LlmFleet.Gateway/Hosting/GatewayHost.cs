@@ -1,9 +1,11 @@
+using LlmFleet.Gateway.Access.Hosting;
 using LlmFleet.Gateway.Configuration;
+using LlmFleet.Gateway.Discovery;
 using LlmFleet.Gateway.Fleet;
 using LlmFleet.Gateway.Forwarding;
 using LlmFleet.Gateway.Health;
 using LlmFleet.Gateway.Metrics;
-using LlmFleet.Gateway.Model;
+using LlmFleet.Gateway.Routing;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
@@ -64,8 +66,8 @@ public static class GatewayHost
                 sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<FleetConfigWatcher>>()));
         }
         FleetServices.Add(builder.Services, config);
-        Discovery.KubernetesDiscovery.Add(builder.Services, config);
-        Access.Hosting.AccessServices.Add(builder.Services, config, options.ConfigPath is { } file ? Path.GetDirectoryName(Path.GetFullPath(file)) : null,
+        KubernetesDiscovery.Add(builder.Services, config);
+        AccessServices.Add(builder.Services, config, options.ConfigPath is { } file ? Path.GetDirectoryName(Path.GetFullPath(file)) : null,
             options.Urls ?? config.Listen);
         options.ConfigureServices?.Invoke(builder.Services);
         var app = builder.Build();

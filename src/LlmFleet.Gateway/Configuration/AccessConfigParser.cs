@@ -1,8 +1,7 @@
 using System.Globalization;
 using System.Net;
-using LlmFleet.Gateway.Configuration;
 
-namespace LlmFleet.Gateway.Access;
+namespace LlmFleet.Gateway.Configuration;
 
 /// <summary>
 /// Validates the <c>auth:</c>, <c>limits:</c> and <c>usage:</c> entries of <c>fleet.yaml</c>. <c>auth</c> is either a

@@ -1,6 +1,6 @@
 using LlmFleet.Gateway.Configuration;
 
-namespace LlmFleet.Gateway.Model;
+namespace LlmFleet.Gateway.Routing;
 
 /// <summary>
 /// The routing table in force. A reload builds a whole new <see cref="RoutingTable"/> and swaps the reference, so a

@@ -1,7 +1,7 @@
-using LlmFleet.Gateway.Requests;
+using LlmFleet.Gateway.Routing;
 using Microsoft.AspNetCore.Http;
 
-namespace LlmFleet.Gateway.Hosting;
+namespace LlmFleet.Gateway.Pipeline;
 
 /// <summary>
 /// A step between routing and forwarding, for what needs the parsed request: API keys, rate and token limits.

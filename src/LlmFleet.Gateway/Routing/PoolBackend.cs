@@ -1,6 +1,7 @@
 using LlmFleet.Gateway.Configuration;
+using LlmFleet.Gateway.Model;
 
-namespace LlmFleet.Gateway.Model;
+namespace LlmFleet.Gateway.Routing;
 
 /// <summary>One backend as one pool sees it: its configuration (served model name, key) and the shared runtime state.</summary>
 public sealed class PoolBackend(BackendConfig config, BackendState state, int index)

@@ -1,4 +1,4 @@
-namespace LlmFleet.Gateway.Discovery;
+namespace LlmFleet.Gateway.Configuration;
 
 /// <summary>
 /// <c>backends: { kubernetes: { namespace, service, port, served_model, api_key_env } }</c>: the pool's backends are
@@ -60,11 +60,11 @@ internal sealed class KubernetesBackendsYaml
             errors.Add($"{at}.api_server: '{ApiServer}' is not an http:// or https:// address");
             ok = false;
         }
-        var keyEnv = Configuration.FleetConfigLoader.BackendKeyEnv(ApiKeyEnv, $"{at}.api_key_env", errors);
+        var keyEnv = FleetConfigLoader.BackendKeyEnv(ApiKeyEnv, $"{at}.api_key_env", errors);
         return ok
             ? new KubernetesBackendsConfig
             {
-                Namespace = string.IsNullOrWhiteSpace(Namespace) ? InCluster.Namespace() ?? "default" : Namespace,
+                Namespace = string.IsNullOrWhiteSpace(Namespace) ? PodServiceAccount.Namespace() ?? "default" : Namespace,
                 Service = Service!,
                 Port = Port ?? 8000,
                 ServedModel = string.IsNullOrWhiteSpace(ServedModel) ? null : ServedModel,

@@ -1,4 +1,4 @@
-namespace LlmFleet.Gateway.Access;
+namespace LlmFleet.Gateway.Configuration;
 
 /// <summary>
 /// The <c>auth:</c>, <c>limits:</c> and <c>usage:</c> parts of <c>fleet.yaml</c>. Read at start; a reload

@@ -1,6 +1,7 @@
 using LlmFleet.Gateway.Configuration;
+using LlmFleet.Gateway.Model;
 
-namespace LlmFleet.Gateway.Model;
+namespace LlmFleet.Gateway.Routing;
 
 /// <summary>
 /// The immutable routing view of one <see cref="FleetConfig"/>: model names and aliases to pools. Requests look up

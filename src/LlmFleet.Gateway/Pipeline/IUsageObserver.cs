@@ -1,7 +1,7 @@
-using LlmFleet.Gateway.Requests;
+using LlmFleet.Gateway.Routing;
 using Microsoft.AspNetCore.Http;
 
-namespace LlmFleet.Gateway.Hosting;
+namespace LlmFleet.Gateway.Pipeline;
 
 /// <summary>
 /// Told about every forwarded request once its response has ended: the usage ledger records tokens here.

@@ -1,8 +1,8 @@
 using LlmFleet.Gateway.Configuration;
-using LlmFleet.Gateway.Routing;
+using LlmFleet.Gateway.Model;
 using Yarp.ReverseProxy.Forwarder;
 
-namespace LlmFleet.Gateway.Model;
+namespace LlmFleet.Gateway.Routing;
 
 /// <summary>One configured model at runtime: its backends, its policy and the policy's per-pool state. Rebuilt on
 /// reload; the backends' <see cref="BackendState"/> carry over.</summary>

@@ -1,7 +1,7 @@
 using LlmFleet.Gateway.Configuration;
-using LlmFleet.Gateway.Model;
+using LlmFleet.Gateway.Routing;
 
-namespace LlmFleet.Gateway.Tests.Model;
+namespace LlmFleet.Gateway.Tests.Routing;
 
 public sealed class GatewayStateOverlayTests
 {

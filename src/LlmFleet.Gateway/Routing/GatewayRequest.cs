@@ -1,11 +1,11 @@
-using LlmFleet.Gateway.Model;
+using LlmFleet.Gateway.Requests;
 
-namespace LlmFleet.Gateway.Requests;
+namespace LlmFleet.Gateway.Routing;
 
 /// <summary>
 /// One client request as the gateway routes it: what was picked out of the body, the pool it resolved to, and,
 /// once forwarded, which backend answered and the token usage seen in the response. Request filters
-/// (<see cref="Hosting.IGatewayRequestFilter"/>) and usage observers see this object.
+/// (<c>Pipeline/IGatewayRequestFilter</c>) and usage observers see this object.
 /// </summary>
 public sealed class GatewayRequest
 {

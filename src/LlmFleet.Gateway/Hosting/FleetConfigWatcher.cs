@@ -1,8 +1,9 @@
-using LlmFleet.Gateway.Model;
+using LlmFleet.Gateway.Configuration;
+using LlmFleet.Gateway.Routing;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
-namespace LlmFleet.Gateway.Configuration;
+namespace LlmFleet.Gateway.Hosting;
 
 /// <summary>
 /// Hot reload: watches <c>fleet.yaml</c> and, after changes settle (<see cref="Debounce"/>), validates the file and

@@ -1,4 +1,4 @@
-namespace LlmFleet.Gateway.Access;
+namespace LlmFleet.Gateway.Configuration;
 
 /// <summary>The values of <c>auth:</c> in <c>fleet.yaml</c>.</summary>
 public static class AuthModes
