@@ -1,6 +1,6 @@
 namespace LlmFleet.Cli.Infrastructure;
 
-/// <summary>Exit codes shared by every command (shared/ARCHITECTURE.md, "Conventions for outputs").</summary>
+/// <summary>Exit codes shared by every command (docs/architecture.md, "Conventions for outputs").</summary>
 public static class ExitCodes
 {
     public const int Success = 0;

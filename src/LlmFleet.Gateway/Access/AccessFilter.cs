@@ -1,9 +1,10 @@
 using System.Text.Json;
 using LlmFleet.Gateway.Access.Keys;
 using LlmFleet.Gateway.Access.Limits;
+using LlmFleet.Gateway.Configuration;
 using LlmFleet.Gateway.Errors;
-using LlmFleet.Gateway.Hosting;
-using LlmFleet.Gateway.Requests;
+using LlmFleet.Gateway.Pipeline;
+using LlmFleet.Gateway.Routing;
 using LlmFleet.Vllm.OpenAi;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Primitives;

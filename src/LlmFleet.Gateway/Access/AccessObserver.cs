@@ -1,7 +1,7 @@
 using LlmFleet.Gateway.Access.Ledger;
 using LlmFleet.Gateway.Access.Limits;
-using LlmFleet.Gateway.Hosting;
-using LlmFleet.Gateway.Requests;
+using LlmFleet.Gateway.Pipeline;
+using LlmFleet.Gateway.Routing;
 using Microsoft.AspNetCore.Http;
 
 namespace LlmFleet.Gateway.Access;

@@ -1,3 +1,5 @@
+using LlmFleet.Monitoring;
+
 namespace LlmFleet.Gateway.Configuration;
 
 /// <summary>
@@ -21,10 +23,10 @@ public sealed record FleetConfig
     public IReadOnlyList<ModelConfig> Models { get; init; } = [];
 
     /// <summary><c>auth:</c>, <c>limits:</c> and <c>usage:</c>: API keys, rate limits, usage ledger.</summary>
-    public Access.AccessConfig Access { get; init; } = new();
+    public AccessConfig Access { get; init; } = new();
 
     /// <summary><c>monitoring:</c>: rate window, GPU/host exporters, alert thresholds and webhook.</summary>
-    public Monitoring.MonitoringConfig Monitoring { get; init; } = new();
+    public MonitoringConfig Monitoring { get; init; } = new();
 }
 
 /// <summary>One model as clients name it, and the pool of vLLM backends that serve it.</summary>
@@ -36,14 +38,14 @@ public sealed record ModelConfig
     /// <summary>Other names clients may send for the same pool.</summary>
     public IReadOnlyList<string> Aliases { get; init; } = [];
 
-    /// <summary>A name from <see cref="Routing.BackendSelectionPolicies"/>. Default <c>least-load</c>.</summary>
-    public string Policy { get; init; } = Routing.BackendSelectionPolicies.LeastLoad;
+    /// <summary>A name from <see cref="PolicyNames"/>. Default <c>least-load</c>.</summary>
+    public string Policy { get; init; } = PolicyNames.LeastLoad;
 
     public required IReadOnlyList<BackendConfig> Backends { get; init; }
 
     /// <summary>Set when <c>backends: { kubernetes: ... }</c>: <see cref="Backends"/> then follows the Service's ready
     /// endpoints (Discovery/), starting empty.</summary>
-    public Discovery.KubernetesBackendsConfig? Kubernetes { get; init; }
+    public KubernetesBackendsConfig? Kubernetes { get; init; }
 
     public HealthConfig Health { get; init; } = new();
 

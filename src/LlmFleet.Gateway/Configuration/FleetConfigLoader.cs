@@ -1,11 +1,10 @@
 using System.Globalization;
-using LlmFleet.Gateway.Routing;
 using YamlDotNet.Core;
 
 namespace LlmFleet.Gateway.Configuration;
 
 /// <summary>
-/// Reads and validates <c>fleet.yaml</c> (format: shared/ARCHITECTURE.md, "Configuration"). Every problem is reported
+/// Reads and validates <c>fleet.yaml</c> (format: docs/architecture.md, "Configuration"). Every problem is reported
 /// at once, each with its place (<c>models[0].backends[1].url</c>), so one edit fixes a file.
 /// </summary>
 public static class FleetConfigLoader
@@ -91,8 +90,8 @@ public static class FleetConfigLoader
                 ? Positive(max, "max_request_body_bytes", errors) : defaults.MaxRequestBodyBytes,
             ShutdownTimeout = Duration(doc.ShutdownTimeout, "shutdown_timeout", defaults.ShutdownTimeout, errors),
             Models = models,
-            Access = Access.AccessConfigParser.Parse(doc.Auth, doc.Limits, doc.Usage, doc.Listen ?? defaults.Listen, errors),
-            Monitoring = Monitoring.MonitoringConfigParser.Parse(doc.Monitoring, models.SelectMany(m => m.Backends).Select(b => b.Url), errors),
+            Access = AccessConfigParser.Parse(doc.Auth, doc.Limits, doc.Usage, doc.Listen ?? defaults.Listen, errors),
+            Monitoring = MonitoringConfigParser.Parse(doc.Monitoring, models.SelectMany(m => m.Backends).Select(b => b.Url), errors),
         };
     }
 
@@ -130,10 +129,10 @@ public static class FleetConfigLoader
                 ApiKeyEnv = BackendKeyEnv(b.ApiKeyEnv, $"{bat}.api_key_env", errors),
             });
         }
-        var policy = m.Policy ?? BackendSelectionPolicies.LeastLoad;
-        if (!BackendSelectionPolicies.All.Contains(policy))
+        var policy = m.Policy ?? PolicyNames.LeastLoad;
+        if (!PolicyNames.All.Contains(policy))
         {
-            errors.Add($"{at}.policy: unknown policy '{policy}' (one of {string.Join(", ", BackendSelectionPolicies.All)})");
+            errors.Add($"{at}.policy: unknown policy '{policy}' (one of {string.Join(", ", PolicyNames.All)})");
         }
         var health = new HealthConfig();
         if (m.Health is { } h)

@@ -25,7 +25,7 @@ public sealed class FleetYaml
 
     public string? Listen { get; set; }
 
-    /// <summary><c>keys</c>, <c>none</c> or a mapping; see <see cref="Access.AccessConfigParser"/>.</summary>
+    /// <summary><c>keys</c>, <c>none</c> or a mapping; see <see cref="AccessConfigParser"/>.</summary>
     public object? Auth { get; set; }
 
     public string? Store { get; set; }
@@ -40,7 +40,7 @@ public sealed class FleetYaml
 
     public List<ModelYaml>? Models { get; set; }
 
-    public Monitoring.MonitoringYaml? Monitoring { get; set; }
+    public MonitoringYaml? Monitoring { get; set; }
 
     /// <exception cref="YamlException">Not YAML, or a key this shape does not have.</exception>
     public static FleetYaml? Deserialize(string yaml) => Deserializer.Deserialize<FleetYaml?>(yaml);
@@ -69,7 +69,7 @@ public sealed class ModelYaml
 /// <summary><c>backends:</c> is a list of URLs, or a mapping <c>{ kubernetes: {...} }</c> (then the list is empty).</summary>
 public sealed class BackendsYaml : List<BackendYaml>, IYamlConvertible
 {
-    public Discovery.KubernetesBackendsYaml? Kubernetes { get; set; }
+    public KubernetesBackendsYaml? Kubernetes { get; set; }
 
     public void Read(IParser parser, Type expectedType, ObjectDeserializer nestedObjectDeserializer)
     {
@@ -93,7 +93,7 @@ public sealed class BackendsYaml : List<BackendYaml>, IYamlConvertible
 
     private sealed class DiscoveredBackendsYaml
     {
-        public Discovery.KubernetesBackendsYaml? Kubernetes { get; set; }
+        public KubernetesBackendsYaml? Kubernetes { get; set; }
     }
 }
 

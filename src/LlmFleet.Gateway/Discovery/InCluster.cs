@@ -1,5 +1,6 @@
 using System.Net.Http.Headers;
 using System.Security.Cryptography.X509Certificates;
+using LlmFleet.Gateway.Configuration;
 
 namespace LlmFleet.Gateway.Discovery;
 
@@ -9,13 +10,7 @@ namespace LlmFleet.Gateway.Discovery;
 /// </summary>
 internal static class InCluster
 {
-    private const string Mount = "/var/run/secrets/kubernetes.io/serviceaccount";
-
-    public static string? Namespace()
-    {
-        var path = Path.Combine(Mount, "namespace");
-        return File.Exists(path) ? File.ReadAllText(path).Trim() : null;
-    }
+    private const string Mount = PodServiceAccount.Mount;
 
     public static HttpClient Client(Uri? apiServer)
     {

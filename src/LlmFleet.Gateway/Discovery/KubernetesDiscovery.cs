@@ -1,5 +1,5 @@
 using LlmFleet.Gateway.Configuration;
-using LlmFleet.Gateway.Model;
+using LlmFleet.Gateway.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;

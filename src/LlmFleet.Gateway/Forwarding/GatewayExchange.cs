@@ -1,5 +1,5 @@
-using LlmFleet.Gateway.Model;
 using LlmFleet.Gateway.Requests;
+using LlmFleet.Gateway.Routing;
 using Microsoft.AspNetCore.Http;
 using Yarp.ReverseProxy.Forwarder;
 

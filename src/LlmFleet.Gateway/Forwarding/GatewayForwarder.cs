@@ -1,9 +1,8 @@
 using System.Buffers;
 using System.IO.Hashing;
 using LlmFleet.Gateway.Errors;
-using LlmFleet.Gateway.Hosting;
 using LlmFleet.Gateway.Metrics;
-using LlmFleet.Gateway.Model;
+using LlmFleet.Gateway.Pipeline;
 using LlmFleet.Gateway.Requests;
 using LlmFleet.Gateway.Routing;
 using Microsoft.AspNetCore.Http;
@@ -13,7 +12,7 @@ using Yarp.ReverseProxy.Forwarder;
 namespace LlmFleet.Gateway.Forwarding;
 
 /// <summary>
-/// The request path (shared/ARCHITECTURE.md, "Serve"): read the body once, pick out <c>model</c> and <c>stream</c>,
+/// The request path (docs/architecture.md, "Serve"): read the body once, pick out <c>model</c> and <c>stream</c>,
 /// resolve the pool, run the request filters, let the pool's policy pick a backend, forward with YARP. Retries go to
 /// another backend only while nothing has reached the client; a stream that breaks later ends with an error event.
 /// </summary>

@@ -1,6 +1,9 @@
 using LlmFleet.Gateway.Configuration;
 using LlmFleet.Gateway.Metrics;
 using LlmFleet.Gateway.Model;
+using LlmFleet.Gateway.Pipeline;
+using LlmFleet.Gateway.Routing;
+using LlmFleet.Vllm.Metrics;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
@@ -10,15 +13,15 @@ namespace LlmFleet.Gateway.Health;
 /// Watches every backend of the routing table in force, one loop per backend: scrapes vLLM's <c>/metrics</c> for the
 /// least-load gauges (every <c>scrape_interval</c>), probes <c>/health</c> (every <c>interval</c>), and gives an
 /// ejected backend its half-open probe when the ejection ends. Loops start and stop as reloads add and remove
-/// backends. This is the fleet's monitor too (shared/ARCHITECTURE.md, "Operate"): its state is the
+/// backends. This is the fleet's monitor too (docs/architecture.md, "Operate"): its state is the
 /// <see cref="BackendState"/> of each backend.
 /// </summary>
 internal sealed partial class BackendMonitor(GatewayState state, GatewayMetrics metrics, TimeProvider time, ILogger<BackendMonitor> logger,
-    IEnumerable<Monitoring.IBackendObserver> observers)
+    IEnumerable<IBackendObserver> observers)
     : BackgroundService
 {
-    /// <summary>The fleet monitor (Monitoring/FleetMonitor) keeps its history from what this loop sees.</summary>
-    private readonly Monitoring.IBackendObserver[] _observers = observers.ToArray();
+    /// <summary>The fleet monitor (LlmFleet.Monitoring's FleetMonitor) keeps its history from what this loop sees.</summary>
+    private readonly IBackendObserver[] _observers = observers.ToArray();
 
     /// <summary>How often loops look at the table for changed settings and at ejections that have ended.</summary>
     private static readonly TimeSpan Tick = TimeSpan.FromMilliseconds(100);
@@ -169,13 +172,15 @@ internal sealed partial class BackendMonitor(GatewayState state, GatewayMetrics 
     private async Task ScrapeAsync(BackendState backend, HealthConfig settings, CancellationToken ct)
     {
         var text = await GetAsync(backend, settings.MetricsPath, settings.ScrapeInterval, ct);
-        if (text is not null)
+        // Parsed once: routing takes the gauges, every observer the same scrape.
+        var scrape = text is null ? null : VllmScrape.Parse(text);
+        if (scrape is not null)
         {
-            backend.Load = BackendScrape.Parse(text, time.GetUtcNow());
+            backend.Load = new BackendLoad(scrape.Running, scrape.Waiting, scrape.KvCacheUsage, time.GetUtcNow());
         }
         foreach (var observer in _observers)
         {
-            observer.OnScraped(backend, text, time.GetUtcNow());
+            observer.OnScraped(backend, scrape, time.GetUtcNow());
         }
     }
 

@@ -2,7 +2,7 @@ using System.Text.Json;
 using LlmFleet.Gateway.Errors;
 using LlmFleet.Gateway.Forwarding;
 using LlmFleet.Gateway.Metrics;
-using LlmFleet.Gateway.Model;
+using LlmFleet.Gateway.Routing;
 using LlmFleet.Vllm.OpenAi;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;

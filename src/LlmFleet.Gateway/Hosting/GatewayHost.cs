@@ -1,8 +1,11 @@
+using LlmFleet.Gateway.Access.Hosting;
 using LlmFleet.Gateway.Configuration;
+using LlmFleet.Gateway.Discovery;
+using LlmFleet.Gateway.Fleet;
 using LlmFleet.Gateway.Forwarding;
 using LlmFleet.Gateway.Health;
 using LlmFleet.Gateway.Metrics;
-using LlmFleet.Gateway.Model;
+using LlmFleet.Gateway.Routing;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
@@ -62,9 +65,9 @@ public static class GatewayHost
             builder.Services.AddHostedService(sp => new FleetConfigWatcher(watched, sp.GetRequiredService<GatewayState>(),
                 sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<FleetConfigWatcher>>()));
         }
-        Monitoring.MonitoringServices.Add(builder.Services, config);
-        Discovery.KubernetesDiscovery.Add(builder.Services, config);
-        Access.Hosting.AccessServices.Add(builder.Services, config, options.ConfigPath is { } file ? Path.GetDirectoryName(Path.GetFullPath(file)) : null,
+        FleetServices.Add(builder.Services, config);
+        KubernetesDiscovery.Add(builder.Services, config);
+        AccessServices.Add(builder.Services, config, options.ConfigPath is { } file ? Path.GetDirectoryName(Path.GetFullPath(file)) : null,
             options.Urls ?? config.Listen);
         options.ConfigureServices?.Invoke(builder.Services);
         var app = builder.Build();

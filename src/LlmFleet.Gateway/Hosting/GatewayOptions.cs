@@ -1,4 +1,5 @@
 using LlmFleet.Gateway.Configuration;
+using LlmFleet.Gateway.Pipeline;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 

@@ -1,4 +1,4 @@
-using LlmFleet.Gateway.Model;
+using LlmFleet.Gateway.Routing;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
 

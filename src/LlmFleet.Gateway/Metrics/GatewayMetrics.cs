@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Globalization;
 using LlmFleet.Gateway.Model;
+using LlmFleet.Gateway.Routing;
 using LlmFleet.Vllm.Metrics;
 using Prometheus;
 

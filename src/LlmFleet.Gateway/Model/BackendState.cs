@@ -1,10 +1,13 @@
+using LlmFleet.Monitoring;
+
 namespace LlmFleet.Gateway.Model;
 
 /// <summary>
 /// Runtime state of one vLLM server, shared by every pool that lists its URL and kept across reloads. Lock-free: the
-/// request path only does interlocked increments and volatile reads, so routing never contends.
+/// request path only does interlocked increments and volatile reads, so routing never contends. The fleet monitor
+/// reads it as an <see cref="IMonitoredBackend"/>.
 /// </summary>
-public sealed class BackendState
+public sealed class BackendState : IMonitoredBackend
 {
     private int _inFlight;
     private int _consecutiveFailures;
@@ -39,6 +42,13 @@ public sealed class BackendState
         get => _health;
         set => _health = value;
     }
+
+    bool? IMonitoredBackend.Healthy => _health switch
+    {
+        BackendHealth.Healthy => true,
+        BackendHealth.Unhealthy => false,
+        _ => null,
+    };
 
     public BackendLoad Load
     {

@@ -1,6 +1,5 @@
 using System.IO.Hashing;
 using System.Text;
-using LlmFleet.Gateway.Model;
 
 namespace LlmFleet.Gateway.Routing;
 

@@ -1,6 +1,3 @@
-using LlmFleet.Gateway.Model;
-using LlmFleet.Gateway.Requests;
-
 namespace LlmFleet.Gateway.Routing;
 
 internal sealed class LeastRequestsPolicy : IBackendSelectionPolicy

@@ -1,6 +1,3 @@
-using LlmFleet.Gateway.Model;
-using LlmFleet.Gateway.Requests;
-
 namespace LlmFleet.Gateway.Routing;
 
 /// <summary>Two random candidates, the less busy one: nearly as good as least-requests, without every gateway

@@ -1,7 +1,5 @@
 using System.Globalization;
-using LlmFleet.Gateway.Access;
 using LlmFleet.Gateway.Configuration;
-using LlmFleet.Gateway.Discovery;
 using LlmFleet.Gateway.Routing;
 
 namespace LlmFleet.Operations.Deploy;

@@ -2,8 +2,8 @@ using System.Text;
 using System.Text.Json;
 using LlmFleet.Gateway.Configuration;
 using LlmFleet.Gateway.Hosting;
-using LlmFleet.Gateway.Monitoring;
-using LlmFleet.Gateway.Monitoring.Alerts;
+using LlmFleet.Monitoring;
+using LlmFleet.Monitoring.Alerts;
 using LlmFleet.Simulation;
 using Microsoft.Extensions.Logging;
 

@@ -1,4 +1,3 @@
-using LlmFleet.Gateway.Access;
 using LlmFleet.Gateway.Configuration;
 
 namespace LlmFleet.Gateway.Tests.Access;

@@ -1,6 +1,7 @@
 using LlmFleet.Gateway.Configuration;
 using LlmFleet.Gateway.Model;
 using LlmFleet.Gateway.Requests;
+using LlmFleet.Gateway.Routing;
 
 namespace LlmFleet.Gateway.Tests.Routing;
 

@@ -1,6 +1,4 @@
-using LlmFleet.Gateway.Access;
 using LlmFleet.Gateway.Configuration;
-using LlmFleet.Gateway.Discovery;
 using LlmFleet.Gateway.Routing;
 using LlmFleet.Operations.Deploy;
 

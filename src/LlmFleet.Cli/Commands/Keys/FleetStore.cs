@@ -1,5 +1,4 @@
 using LlmFleet.Cli.Infrastructure;
-using LlmFleet.Gateway.Access;
 using LlmFleet.Gateway.Access.Keys;
 using LlmFleet.Gateway.Access.Stores;
 using LlmFleet.Gateway.Configuration;

@@ -1,8 +1,8 @@
 using System.ComponentModel;
 using LlmFleet.Cli.Infrastructure;
 using LlmFleet.Gateway.Configuration;
-using LlmFleet.Gateway.Monitoring;
-using LlmFleet.Gateway.Monitoring.Export;
+using LlmFleet.Monitoring;
+using LlmFleet.Monitoring.Export;
 using Spectre.Console;
 using Spectre.Console.Cli;
 

@@ -1,7 +1,7 @@
 using System.ComponentModel;
 using LlmFleet.Cli.Infrastructure;
-using LlmFleet.Gateway.Monitoring;
-using LlmFleet.Gateway.Monitoring.Diagnosis;
+using LlmFleet.Monitoring;
+using LlmFleet.Monitoring.Diagnosis;
 using Spectre.Console;
 using Spectre.Console.Cli;
 

@@ -1,6 +1,6 @@
-using LlmFleet.Gateway.Configuration;
-using LlmFleet.Gateway.Model;
-using LlmFleet.Gateway.Monitoring;
+using LlmFleet.Gateway.Routing;
+using LlmFleet.Monitoring;
+using LlmFleet.Vllm.Metrics;
 
 namespace LlmFleet.Cli.Commands.Monitor;
 
@@ -11,7 +11,7 @@ namespace LlmFleet.Cli.Commands.Monitor;
 internal sealed class DirectFleet : IDisposable
 {
     private readonly HttpClient _http = new(new SocketsHttpHandler { UseProxy = false }) { Timeout = TimeSpan.FromSeconds(5) };
-    private readonly GatewayState _state;
+    private readonly FleetLayout _layout;
     private readonly FleetMonitor _monitor;
     private readonly TimeProvider _time;
 
@@ -19,31 +19,32 @@ internal sealed class DirectFleet : IDisposable
     {
         var urls = backends.Select(b => Uri.TryCreate(b.TrimEnd('/'), UriKind.Absolute, out var u) && u.Scheme is "http" or "https"
             ? u : throw new Infrastructure.UsageException($"--backend: '{b}' is not an http:// or https:// address")).ToArray();
-        var config = new FleetConfig
-        {
-            Models = [new ModelConfig { Name = "(direct)", Backends = urls.Select(u => new BackendConfig { Url = u }).ToArray() }],
+        // One server named twice (or by two spellings of its address) is watched once.
+        var byPrefix = new Dictionary<string, StandaloneBackend>(StringComparer.OrdinalIgnoreCase);
+        var listed = urls.Select(u => byPrefix.TryGetValue(u.GetLeftPart(UriPartial.Authority), out var b)
+            ? b : byPrefix[u.GetLeftPart(UriPartial.Authority)] = new StandaloneBackend(u)).ToArray();
+        // No gateway routes here; the policy shown is the one a gateway in front of them would use by default.
+        _layout = new FleetLayout([new MonitoredModel("(direct)", [], BackendSelectionPolicies.LeastLoad, listed)],
             // Rates over the last few refreshes, so the view follows changes quickly.
-            Monitoring = new MonitoringConfig { Window = interval * 5 },
-        };
+            new MonitoringConfig { Window = interval * 5 });
         _time = time;
-        _state = new GatewayState(config, time, Random.Shared);
-        _monitor = new FleetMonitor(_state, time);
+        _monitor = new FleetMonitor(new FixedFleet(_layout), time);
     }
 
     /// <summary>Probes <c>/health</c> and scrapes <c>/metrics</c> of every backend once, then returns the fleet.</summary>
     public async Task<FleetSnapshot> RefreshAsync(CancellationToken ct)
     {
-        await Task.WhenAll(_state.Current.Backends.Select(async b =>
+        await Task.WhenAll(_layout.Backends.Cast<StandaloneBackend>().Select(async b =>
         {
             var healthy = await GetAsync(b, "/health", ct) is not null;
-            b.Health = healthy ? BackendHealth.Healthy : BackendHealth.Unhealthy;
+            b.Healthy = healthy;
             _monitor.OnProbed(b, healthy, _time.GetUtcNow());
-            _monitor.OnScraped(b, await GetAsync(b, "/metrics", ct), _time.GetUtcNow());
+            _monitor.OnScraped(b, await GetAsync(b, "/metrics", ct) is { } text ? VllmScrape.Parse(text) : null, _time.GetUtcNow());
         }));
         return _monitor.Snapshot();
     }
 
-    private async Task<string?> GetAsync(BackendState backend, string path, CancellationToken ct)
+    private async Task<string?> GetAsync(StandaloneBackend backend, string path, CancellationToken ct)
     {
         try
         {

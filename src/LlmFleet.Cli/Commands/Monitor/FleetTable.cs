@@ -1,5 +1,5 @@
 using System.Globalization;
-using LlmFleet.Gateway.Monitoring;
+using LlmFleet.Monitoring;
 using Spectre.Console;
 using Spectre.Console.Rendering;
 

@@ -1,7 +1,7 @@
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using LlmFleet.Cli.Infrastructure;
-using LlmFleet.Gateway.Monitoring;
+using LlmFleet.Monitoring;
 
 namespace LlmFleet.Cli.Commands.Monitor;
 

@@ -1,7 +1,7 @@
 using System.ComponentModel;
 using System.Globalization;
 using LlmFleet.Cli.Infrastructure;
-using LlmFleet.Gateway.Monitoring;
+using LlmFleet.Monitoring;
 using Spectre.Console;
 using Spectre.Console.Cli;
 

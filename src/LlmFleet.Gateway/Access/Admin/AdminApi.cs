@@ -7,6 +7,7 @@ using LlmFleet.Gateway.Access.Hosting;
 using LlmFleet.Gateway.Access.Keys;
 using LlmFleet.Gateway.Access.Ledger;
 using LlmFleet.Gateway.Access.Stores;
+using LlmFleet.Gateway.Configuration;
 using LlmFleet.Gateway.Errors;
 using Microsoft.AspNetCore.Http;
 

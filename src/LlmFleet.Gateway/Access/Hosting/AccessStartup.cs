@@ -1,6 +1,7 @@
 using LlmFleet.Gateway.Access.Keys;
 using LlmFleet.Gateway.Access.Limits;
 using LlmFleet.Gateway.Access.Stores;
+using LlmFleet.Gateway.Configuration;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 

@@ -1,3 +1,5 @@
+using LlmFleet.Gateway.Configuration;
+
 namespace LlmFleet.Gateway.Access.Ledger;
 
 /// <summary>Cost of usage at the internal price per million tokens (<c>usage.price_per_million</c> in <c>fleet.yaml</c>).</summary>

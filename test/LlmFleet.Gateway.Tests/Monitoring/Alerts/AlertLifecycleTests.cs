@@ -1,5 +1,5 @@
-using LlmFleet.Gateway.Monitoring.Alerts;
-using LlmFleet.Gateway.Monitoring.Diagnosis;
+using LlmFleet.Monitoring.Alerts;
+using LlmFleet.Monitoring.Diagnosis;
 using LlmFleet.Gateway.Tests.Functional;
 using LlmFleet.Simulation;
 

@@ -1,4 +1,4 @@
-using LlmFleet.Gateway.Monitoring.Alerts;
+using LlmFleet.Monitoring.Alerts;
 
 namespace LlmFleet.Gateway.Tests.Monitoring.Alerts;
 

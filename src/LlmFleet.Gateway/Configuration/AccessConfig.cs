@@ -1,0 +1,39 @@
+namespace LlmFleet.Gateway.Configuration;
+
+/// <summary>
+/// The <c>auth:</c>, <c>limits:</c> and <c>usage:</c> parts of <c>fleet.yaml</c>. Read at start; a reload
+/// that changes them takes effect at the next start.
+/// </summary>
+public sealed record AccessConfig
+{
+    /// <summary>Default variable holding the admin key of <c>/admin/keys</c> and <c>/admin/usage</c>.</summary>
+    public const string DefaultAdminKeyEnv = "LLMFLEET_ADMIN_KEY";
+
+    /// <summary>Default variable holding the server secret of the keyed key hashes; when unset, a random secret is
+    /// created once and kept in the store.</summary>
+    public const string DefaultSecretEnv = "LLMFLEET_KEY_SECRET";
+
+    /// <summary><see cref="AuthModes.None"/> (default, allowed only on loopback unless written out) or <see cref="AuthModes.Keys"/>.</summary>
+    public string Auth { get; init; } = AuthModes.None;
+
+    /// <summary>The file said <c>auth:</c> explicitly.</summary>
+    public bool AuthExplicit { get; init; }
+
+    public string AdminKeyEnv { get; init; } = DefaultAdminKeyEnv;
+
+    public string SecretEnv { get; init; } = DefaultSecretEnv;
+
+    /// <summary>Null: counters in this process. <c>redis://host:port</c>: counters shared by every replica.</summary>
+    public string? Limits { get; init; }
+
+    /// <summary>How often the key cache reloads from the store (revocations by another process take at most this long). Default 2 s.</summary>
+    public TimeSpan KeyRefresh { get; init; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>Internal price in currency units per million prompt tokens, for <c>usage</c> reports. Default 0.</summary>
+    public decimal PricePerMillionPrompt { get; init; }
+
+    /// <summary>Internal price per million generated tokens. Default 0.</summary>
+    public decimal PricePerMillionCompletion { get; init; }
+
+    public bool KeysRequired => Auth == AuthModes.Keys;
+}

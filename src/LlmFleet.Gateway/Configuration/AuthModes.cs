@@ -1,0 +1,11 @@
+namespace LlmFleet.Gateway.Configuration;
+
+/// <summary>The values of <c>auth:</c> in <c>fleet.yaml</c>.</summary>
+public static class AuthModes
+{
+    /// <summary>No keys: anyone who reaches the gateway may use it.</summary>
+    public const string None = "none";
+
+    /// <summary>Every request needs a key created with <c>llmfleet keys create</c>.</summary>
+    public const string Keys = "keys";
+}

@@ -1,0 +1,120 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+
+namespace LlmFleet.Monitoring.Export;
+
+/// <summary>
+/// A Grafana dashboard (JSON model, <see cref="SchemaVersion"/>) with the panels of the gateway's dashboard, over
+/// the metrics a team's Prometheus scrapes from vLLM, the DCGM and node exporters, and the gateway. The data source
+/// is a template variable, so it imports into any Grafana with a Prometheus data source.
+/// </summary>
+public static class GrafanaDashboard
+{
+    public const string FileName = "llmfleet-grafana-dashboard.json";
+
+    /// <summary>The dashboard JSON schema version written (Grafana 10.4 and 11.x write 39).</summary>
+    public const int SchemaVersion = 39;
+
+    private static readonly (string Title, string Unit, string[] Exprs, string[] Legends)[] Panels =
+    [
+        ("Generated tokens/s", "short", ["sum by (instance) (rate(vllm:generation_tokens_total[1m]))"], ["{{instance}}"]),
+        ("Prompt tokens/s", "short", ["sum by (instance) (rate(vllm:prompt_tokens_total[1m]))"], ["{{instance}}"]),
+        ("Time to first token p50 / p95", "s",
+            ["histogram_quantile(0.5, sum by (instance, le) (rate(vllm:time_to_first_token_seconds_bucket[1m])))",
+             "histogram_quantile(0.95, sum by (instance, le) (rate(vllm:time_to_first_token_seconds_bucket[1m])))"],
+            ["p50 {{instance}}", "p95 {{instance}}"]),
+        ("Inter-token latency p50 / p95", "s",
+            ["histogram_quantile(0.5, sum by (instance, le) (rate(vllm:inter_token_latency_seconds_bucket[1m])))",
+             "histogram_quantile(0.95, sum by (instance, le) (rate(vllm:inter_token_latency_seconds_bucket[1m])))"],
+            ["p50 {{instance}}", "p95 {{instance}}"]),
+        ("Requests running / waiting", "short",
+            ["sum by (instance) (vllm:num_requests_running)", "sum by (instance) (vllm:num_requests_waiting)"],
+            ["running {{instance}}", "waiting {{instance}}"]),
+        ("KV cache used", "percentunit", ["max by (instance) (vllm:kv_cache_usage_perc)"], ["{{instance}}"]),
+        ("Preemptions/s", "short", ["sum by (instance) (rate(vllm:num_preemptions_total[1m]))"], ["{{instance}}"]),
+        ("Gateway error rate (5xx)", "percentunit",
+            ["sum by (backend) (rate(llmfleet_gateway_requests_total{status=~\"5..\"}[1m])) / sum by (backend) (rate(llmfleet_gateway_requests_total[1m]))"],
+            ["{{backend}}"]),
+        ("GPU utilisation", "percent", ["avg by (Hostname) (DCGM_FI_DEV_GPU_UTIL)"], ["{{Hostname}}"]),
+        ("GPU memory used", "percentunit", ["max by (Hostname) (DCGM_FI_DEV_FB_USED / (DCGM_FI_DEV_FB_USED + DCGM_FI_DEV_FB_FREE))"], ["{{Hostname}}"]),
+        ("Host memory available", "bytes", ["node_memory_MemAvailable_bytes"], ["{{instance}}"]),
+        ("Disk busy", "percentunit", ["max by (instance) (rate(node_disk_io_time_seconds_total[1m]))"], ["{{instance}}"]),
+    ];
+
+    public static string Write()
+    {
+        var panels = new JsonArray();
+        for (var i = 0; i < Panels.Length; i++)
+        {
+            var (title, unit, exprs, legends) = Panels[i];
+            var targets = new JsonArray();
+            for (var t = 0; t < exprs.Length; t++)
+            {
+                targets.Add(new JsonObject
+                {
+                    ["refId"] = ((char)('A' + t)).ToString(),
+                    ["expr"] = exprs[t],
+                    ["legendFormat"] = legends[t],
+                    ["datasource"] = DataSource(),
+                });
+            }
+            panels.Add(new JsonObject
+            {
+                ["id"] = i + 1,
+                ["type"] = "timeseries",
+                ["title"] = title,
+                ["datasource"] = DataSource(),
+                ["gridPos"] = new JsonObject { ["h"] = 8, ["w"] = 12, ["x"] = i % 2 * 12, ["y"] = i / 2 * 8 },
+                ["fieldConfig"] = new JsonObject { ["defaults"] = new JsonObject { ["unit"] = unit }, ["overrides"] = new JsonArray() },
+                ["options"] = new JsonObject { ["legend"] = new JsonObject { ["displayMode"] = "list", ["placement"] = "bottom", ["showLegend"] = true } },
+                ["targets"] = targets,
+            });
+        }
+        var dashboard = new JsonObject
+        {
+            ["uid"] = "llmfleet-overview",
+            ["title"] = "LLM Fleet",
+            ["description"] = "vLLM backends, GPUs and the LLM Fleet gateway; written by `llmfleet alerts export`.",
+            ["tags"] = new JsonArray("llmfleet", "vllm"),
+            ["schemaVersion"] = SchemaVersion,
+            ["version"] = 1,
+            ["editable"] = true,
+            ["graphTooltip"] = 1,
+            ["timezone"] = "browser",
+            ["refresh"] = "10s",
+            ["time"] = new JsonObject { ["from"] = "now-1h", ["to"] = "now" },
+            ["timepicker"] = new JsonObject(),
+            ["annotations"] = new JsonObject
+            {
+                ["list"] = new JsonArray(new JsonObject
+                {
+                    ["builtIn"] = 1,
+                    ["datasource"] = new JsonObject { ["type"] = "grafana", ["uid"] = "-- Grafana --" },
+                    ["enable"] = true,
+                    ["hide"] = true,
+                    ["iconColor"] = "rgba(0, 211, 255, 1)",
+                    ["name"] = "Annotations & Alerts",
+                    ["type"] = "dashboard",
+                }),
+            },
+            ["templating"] = new JsonObject
+            {
+                ["list"] = new JsonArray(new JsonObject
+                {
+                    ["name"] = "datasource",
+                    ["label"] = "Prometheus",
+                    ["type"] = "datasource",
+                    ["query"] = "prometheus",
+                    ["current"] = new JsonObject(),
+                    ["hide"] = 0,
+                    ["refresh"] = 1,
+                }),
+            },
+            ["links"] = new JsonArray(),
+            ["panels"] = panels,
+        };
+        return dashboard.ToJsonString(new JsonSerializerOptions { WriteIndented = true });
+    }
+
+    private static JsonObject DataSource() => new() { ["type"] = "prometheus", ["uid"] = "${datasource}" };
+}
