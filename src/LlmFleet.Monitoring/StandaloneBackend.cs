@@ -9,16 +9,16 @@ public sealed class StandaloneBackend : IMonitoredBackend
     public StandaloneBackend(Uri url)
     {
         ArgumentNullException.ThrowIfNull(url);
-        Url = url;
-        Prefix = url.GetLeftPart(UriPartial.Authority);
-        Name = url.Authority;
+        Address = new BackendAddress(url);
     }
 
-    public Uri Url { get; }
+    public BackendAddress Address { get; }
 
-    public string Prefix { get; }
+    public Uri Url => Address.Url;
 
-    public string Name { get; }
+    public string Prefix => Address.Prefix;
+
+    public string Name => Address.Name;
 
     /// <summary>Set by the watcher after each probe.</summary>
     public bool? Healthy { get; set; }

@@ -19,20 +19,17 @@ public sealed class BackendState : IMonitoredBackend
     private volatile BackendHealth _health;
     private volatile BackendLoad _load = BackendLoad.None;
 
-    public BackendState(Uri url)
-    {
-        Url = url;
-        Prefix = url.GetLeftPart(UriPartial.Authority);
-        Name = url.Authority;
-    }
+    public BackendState(Uri url) => Address = new BackendAddress(url);
 
-    public Uri Url { get; }
+    public BackendAddress Address { get; }
+
+    public Uri Url => Address.Url;
 
     /// <summary>Scheme, host and port, the destination prefix YARP appends the request path to.</summary>
-    public string Prefix { get; }
+    public string Prefix => Address.Prefix;
 
     /// <summary>host:port, the <c>backend</c> label in metrics.</summary>
-    public string Name { get; }
+    public string Name => Address.Name;
 
     /// <summary>Requests this gateway has sent to the backend and not finished (streams included).</summary>
     public int InFlight => Volatile.Read(ref _inFlight);
