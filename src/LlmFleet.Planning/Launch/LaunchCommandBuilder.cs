@@ -45,9 +45,9 @@ internal static class LaunchCommandBuilder
             "--gpu-memory-utilization", ctx.GpuMemoryUtilization.ToString("0.##", c),
             "--kv-cache-dtype", VllmKvDtype(p.Kv.DtypeName),
             "--max-num-seqs", maxNumSeqs.ToString(c),
-            // The prefill chunk the plan's TTFT assumes; vLLM also needs room for every sequence's decode (and
-            // draft) tokens in one step.
-            "--max-num-batched-tokens", Math.Max(ctx.Calibration.For(ctx.Engine).PrefillChunkTokens, maxNumSeqs * (1 + (mtpDraftTokens ?? 0))).ToString(c),
+            // The prefill chunk the plan's TTFT and memory assume; vLLM also needs room for every sequence's decode
+            // (and draft) tokens in one step.
+            "--max-num-batched-tokens", Math.Max(ctx.PrefillChunkTokens, maxNumSeqs * (1 + (mtpDraftTokens ?? 0))).ToString(c),
         ]);
         if (servedModelName is not null)
         {

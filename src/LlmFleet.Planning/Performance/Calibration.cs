@@ -51,7 +51,8 @@ public sealed record Calibration(IReadOnlyDictionary<string, EngineProfile> Engi
                 Value(e, "pipeline_stage_latency_seconds"),
                 Value(e, "interconnect_efficiency"),
                 Value(e, "ram_efficiency"),
-                (int)Value(e, "prefill_chunk_tokens")))
+                // vLLM's chunk is its per-GPU batch default (RuntimeOverhead.VllmBatchDefaults), not an engine constant.
+                e.TryGetProperty("prefill_chunk_tokens", out var chunk) ? chunk.GetProperty("value").GetInt32() : 0))
             .ToDictionary(p => p.Engine);
         var kernels = gpus.RootElement.GetProperty("gpus").EnumerateArray().Select(g => new KernelEfficiency(
                 g.GetProperty("gpu").GetString()!,

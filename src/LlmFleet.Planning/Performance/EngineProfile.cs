@@ -21,7 +21,8 @@ namespace LlmFleet.Planning.Performance;
 /// <param name="PipelineStageLatencySeconds">Hand-over of activations from one pipeline stage to the next.</param>
 /// <param name="InterconnectEfficiency">Fraction of the datasheet GPU-to-GPU bandwidth collectives reach.</param>
 /// <param name="RamEfficiency">Fraction of peak DRAM bandwidth the CPU reaches reading offloaded experts.</param>
-/// <param name="PrefillChunkTokens">Tokens per prefill step (vLLM's batched-token budget, llama.cpp's micro-batch).</param>
+/// <param name="PrefillChunkTokens">Tokens per prefill step of llama.cpp and MLX (their micro-batch); 0 for vLLM, whose
+/// budget depends on the GPU (<see cref="Placement.PlanContext.PrefillChunkTokens"/>).</param>
 public sealed record EngineProfile(
     string Engine,
     double FloorSecondsPerLayer,

@@ -21,7 +21,7 @@ internal static class PerformanceEstimator
         var (computeSecondsPerToken, chunkSeconds) = PrefillCost(ctx, p, profile, decode);
         // The steady prefill rate spreads each chunk's fixed cost over a full chunk; a single prompt pays whole
         // chunks, plus the engine's fixed per-request latency.
-        var prefillSecondsPerToken = computeSecondsPerToken + chunkSeconds / profile.PrefillChunkTokens;
+        var prefillSecondsPerToken = computeSecondsPerToken + chunkSeconds / ctx.PrefillChunkTokens;
         var stepModel = new RooflineStepTimeModel(decode, prefillSecondsPerToken);
         var c = (double)ctx.ContextTokens;
         var acceptance = mtpAcceptance is { } l && ctx.UsesMtp ? l : 1;
@@ -39,7 +39,7 @@ internal static class PerformanceEstimator
             var others = decode.Terms(othersDecoding, 1, c);
             var sharing = othersDecoding > 0 ? others.Attention + others.Communication : 0;
             return profile.RequestOverheadSeconds
-                + Math.Ceiling(c / profile.PrefillChunkTokens) * (chunkSeconds + sharing)
+                + Math.Ceiling(c / ctx.PrefillChunkTokens) * (chunkSeconds + sharing)
                 + c * computeSecondsPerToken;
         }
 
@@ -158,7 +158,7 @@ internal static class PerformanceEstimator
         var perChunkSeconds = idle.KernelFloor
             + decode.DenseBytesPerGpu / (decode.HbmBytesPerSecond * decode.Kernels.Hbm)
             + decode.RoutedBytesPerGpu / (decode.HbmBytesPerSecond * decode.Kernels.Moe)
-            + decode.CommunicationSeconds(profile.PrefillChunkTokens)
+            + decode.CommunicationSeconds(ctx.PrefillChunkTokens)
             + (decode.RamRoutedBytes + decode.RamDenseBytes + decode.PcieStreamBytesPerGpu) / decode.PcieBytesPerSecond;
         return (flops / peak, perChunkSeconds);
     }

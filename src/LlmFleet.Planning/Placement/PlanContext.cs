@@ -22,4 +22,11 @@ internal sealed record PlanContext(
     long ContextTokens,
     string KvDtype,
     double GpuMemoryUtilization,
-    Calibration Calibration);
+    Calibration Calibration)
+{
+    /// <summary>Tokens one prefill step takes: vLLM's <c>max_num_batched_tokens</c>, which its defaults set per GPU
+    /// (and the launch line prints), or the engine's micro-batch.</summary>
+    public int PrefillChunkTokens => Engine == InferenceEngine.Vllm
+        ? Memory.RuntimeOverhead.VllmBatchDefaults(Hardware).BatchedTokens
+        : Calibration.For(Engine).PrefillChunkTokens;
+}
