@@ -2,10 +2,8 @@ using System.Text.Json.Serialization.Metadata;
 using LlmFleet.Simulation.Api;
 using LlmFleet.Simulation.Faults;
 using LlmFleet.Simulation.Hosting;
-using LlmFleet.Vllm.OpenAi;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 

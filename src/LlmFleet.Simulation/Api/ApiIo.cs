@@ -1,9 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
 using LlmFleet.Simulation.Hosting;
-using LlmFleet.Vllm.Errors;
-using LlmFleet.Vllm.OpenAi;
-using Microsoft.AspNetCore.Http;
 
 namespace LlmFleet.Simulation.Api;
 

@@ -2,10 +2,7 @@ using System.IO.Pipelines;
 using System.Text.Json;
 using LlmFleet.Simulation.Hosting;
 using LlmFleet.Simulation.Text;
-using LlmFleet.Vllm.Errors;
-using LlmFleet.Vllm.OpenAi;
 using LlmFleet.Vllm.Sse;
-using Microsoft.AspNetCore.Http;
 
 namespace LlmFleet.Simulation.Api;
 

@@ -2,9 +2,6 @@ using System.Text.Json;
 using LlmFleet.Simulation.Engine;
 using LlmFleet.Simulation.Hosting;
 using LlmFleet.Simulation.Text;
-using LlmFleet.Vllm.Errors;
-using LlmFleet.Vllm.OpenAi;
-using Microsoft.AspNetCore.Http;
 
 namespace LlmFleet.Simulation.Api;
 

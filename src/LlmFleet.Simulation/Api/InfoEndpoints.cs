@@ -1,7 +1,5 @@
 using LlmFleet.Simulation.Hosting;
 using LlmFleet.Simulation.Metrics;
-using LlmFleet.Vllm.OpenAi;
-using Microsoft.AspNetCore.Http;
 
 namespace LlmFleet.Simulation.Api;
 

@@ -1,5 +1,4 @@
 using LlmFleet.Simulation.Hosting;
-using LlmFleet.Vllm.Errors;
 
 namespace LlmFleet.Simulation.Api;
 

@@ -1,8 +1,6 @@
 using System.IO.Pipelines;
 using LlmFleet.Simulation.Hosting;
-using LlmFleet.Vllm.OpenAi;
 using LlmFleet.Vllm.Sse;
-using Microsoft.AspNetCore.Http;
 
 namespace LlmFleet.Simulation.Api;
 

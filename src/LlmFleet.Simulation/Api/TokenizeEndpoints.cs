@@ -1,8 +1,5 @@
 using LlmFleet.Simulation.Hosting;
 using LlmFleet.Simulation.Text;
-using LlmFleet.Vllm.Errors;
-using LlmFleet.Vllm.OpenAi;
-using Microsoft.AspNetCore.Http;
 
 namespace LlmFleet.Simulation.Api;
 

@@ -1,7 +1,5 @@
 using LlmFleet.Simulation.Api;
 using LlmFleet.Simulation.Hosting;
-using LlmFleet.Vllm.Errors;
-using Microsoft.AspNetCore.Http;
 
 namespace LlmFleet.Simulation.Faults;
 

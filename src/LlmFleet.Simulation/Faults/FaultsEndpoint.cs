@@ -1,8 +1,6 @@
 using System.Text.Json;
 using LlmFleet.Simulation.Api;
 using LlmFleet.Simulation.Hosting;
-using LlmFleet.Vllm.Errors;
-using Microsoft.AspNetCore.Http;
 
 namespace LlmFleet.Simulation.Faults;
 

@@ -3,7 +3,6 @@ using System.Text;
 using LlmFleet.Catalog.Hardware;
 using LlmFleet.Simulation.Hosting;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Http;
 
 namespace LlmFleet.Simulation.Gpu;
 

@@ -1,5 +1,4 @@
 using System.Text;
-using LlmFleet.Vllm.OpenAi;
 using Microsoft.ML.Tokenizers;
 
 namespace LlmFleet.Simulation.Text;
