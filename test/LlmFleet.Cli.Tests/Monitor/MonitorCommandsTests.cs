@@ -65,7 +65,7 @@ public sealed class MonitorCommandsTests
 
         var healthy = await CliRun.RunAsync("diagnose", "--gateway", fleet.Url);
         await fleet.InjectAsync(1, new FaultOptions { Unhealthy = true });
-        await fleet.WaitAsync(f => f.AllBackends().Any(b => b.Status == "down"), "backend 2 down");
+        await fleet.WaitForFleetAsync(f => f.AllBackends().Any(b => b.Status == "down"), "backend 2 down");
         var sick = await CliRun.RunAsync("diagnose", "--gateway", fleet.Url, "--json");
         var human = await CliRun.RunAsync("diagnose", "--gateway", fleet.Url);
 
@@ -84,7 +84,7 @@ public sealed class MonitorCommandsTests
     {
         await using var fleet = await MonitorFleet.StartAsync(twins: 2, stepMs: 10);
         var longRequest = MonitorFleet.ChatAsync(fleet.Gateway.BaseAddress, count: 1, maxTokens: 150);
-        await fleet.WaitAsync(f => f.AllBackends().Any(b => b.InFlight == 1), "a request in flight");
+        await fleet.WaitForFleetAsync(f => f.AllBackends().Any(b => b.InFlight == 1), "a request in flight");
         var busy = (await fleet.FleetAsync()).AllBackends().Single(b => b.InFlight == 1);
 
         var drained = await CliRun.RunAsync("drain", busy.Id.ToString(System.Globalization.CultureInfo.InvariantCulture), "--gateway", fleet.Url, "--wait");

@@ -12,7 +12,7 @@ public sealed class AccessFilterTests
 {
     private static readonly CancellationToken Ct = TestContext.Current.CancellationToken;
 
-    private static async Task<(int Status, JsonElement Error, HttpResponseMessage Response)> SendAsync(AccessFleet fleet, string? key, string? json = null)
+    private static async Task<(int Status, JsonElement Error, HttpResponseMessage Response)> SendAsync(RunningFleet fleet, string? key, string? json = null)
     {
         var response = await fleet.PostChatAsync(key, json ?? TestFleet.ChatJson());
         var body = JsonDocument.Parse(await response.Content.ReadAsStringAsync(Ct)).RootElement.Clone();

@@ -1,40 +1,17 @@
-using System.Net.Http.Headers;
 using LlmFleet.Gateway.Access.Keys;
 using LlmFleet.Gateway.Access.Stores;
 using LlmFleet.Gateway.Configuration;
-using LlmFleet.Gateway.Hosting;
-using LlmFleet.Gateway.Tests.Functional;
 using LlmFleet.Simulation;
 
 namespace LlmFleet.Gateway.Tests.Access;
 
 /// <summary>
-/// A twin and a gateway with <c>auth: keys</c> over a real SQLite file in a fresh folder (or another store). Keys are
-/// created in the store before the gateway starts, as <c>llmfleet keys create</c> would. Each fleet has its own
-/// secret variable, so fleets in parallel tests share nothing.
+/// A twin and a gateway with <c>auth: keys</c> over a real SQLite file in a fresh folder (or another store), started
+/// by <see cref="FleetBuilder"/>. Keys are created in the store before the gateway starts, as <c>llmfleet keys
+/// create</c> would. Each fleet has its own secret variable, so fleets in parallel tests share nothing.
 /// </summary>
-internal sealed class AccessFleet : IAsyncDisposable
+internal static class AccessFleet
 {
-    private AccessFleet(RunningTwin twin, RunningGateway gateway, string store, AccessConfig access)
-    {
-        Twin = twin;
-        Gateway = gateway;
-        Store = store;
-        Access = access;
-        Client = new HttpClient { BaseAddress = gateway.BaseAddress, Timeout = TimeSpan.FromSeconds(60) };
-    }
-
-    public RunningTwin Twin { get; }
-
-    public RunningGateway Gateway { get; }
-
-    /// <summary>The store address (<c>sqlite:…</c> or <c>postgres://…</c>).</summary>
-    public string Store { get; }
-
-    public AccessConfig Access { get; }
-
-    public HttpClient Client { get; }
-
     /// <summary>A fresh access configuration with its own secret variable (set here) and a SQLite file in a new folder.</summary>
     public static (AccessConfig Access, string Store) NewSetup(string? limits = null)
     {
@@ -58,7 +35,7 @@ internal sealed class AccessFleet : IAsyncDisposable
         return [.. created];
     }
 
-    public static async Task<AccessFleet> StartAsync(double speed = 0, string? store = null, AccessConfig? access = null,
+    public static async Task<RunningFleet> StartAsync(double speed = 0, string? store = null, AccessConfig? access = null,
         RunningTwin? twin = null, Func<FleetConfig, FleetConfig>? fleet = null)
     {
         if (access is null || store is null)
@@ -67,52 +44,15 @@ internal sealed class AccessFleet : IAsyncDisposable
             access ??= setup.Access;
             store ??= setup.Store;
         }
-        twin ??= await TestFleet.StartTwinAsync(speed);
-        var config = new FleetConfig { Models = [TestFleet.ModelFor([twin])], Store = store, Access = access };
-        var gateway = await TestFleet.StartGatewayAsync(new GatewayOptions { Config = fleet?.Invoke(config) ?? config });
-        return new AccessFleet(twin, gateway, store, access);
+        return await new FleetBuilder().Twin(twin ?? await FleetBuilder.StartTwinAsync(speed)).Access(access, store).ChangeConfig(fleet).StartAsync();
     }
 
     /// <summary>A chat request that generates exactly <paramref name="maxTokens"/> tokens (<c>ignore_eos</c>).</summary>
-    public static string ExactChatJson(int maxTokens, bool stream = false, bool includeUsage = false, string model = TestFleet.Model)
+    public static string ExactChatJson(int maxTokens, bool stream = false, bool includeUsage = false, string model = FleetBuilder.Model)
     {
         var usage = includeUsage ? ""","stream_options":{"include_usage":true}""" : "";
         return $$"""{"model":"{{model}}","messages":[{"role":"user","content":"Write a long story."}],"max_tokens":{{maxTokens}},"ignore_eos":true,"stream":{{(stream ? "true" : "false")}}{{usage}}}""";
     }
-
-    public Task<HttpResponseMessage> PostChatAsync(string? key, string json)
-    {
-        var request = new HttpRequestMessage(HttpMethod.Post, "v1/chat/completions") { Content = TestFleet.Json(json) };
-        if (key is not null)
-        {
-            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", key);
-        }
-        return Client.SendAsync(request, TestContext.Current.CancellationToken);
-    }
-
-    /// <summary>Streams a chat request and returns every SSE data payload.</summary>
-    public async Task<(HttpResponseMessage Response, List<string> Events)> StreamChatAsync(string? key, string json)
-    {
-        using var request = new HttpRequestMessage(HttpMethod.Post, "v1/chat/completions") { Content = TestFleet.Json(json) };
-        if (key is not null)
-        {
-            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", key);
-        }
-        var response = await Client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, TestContext.Current.CancellationToken);
-        var events = new List<string>();
-        using var reader = new StreamReader(await response.Content.ReadAsStreamAsync(TestContext.Current.CancellationToken));
-        while (await reader.ReadLineAsync(TestContext.Current.CancellationToken) is { } line)
-        {
-            if (line.StartsWith("data: ", StringComparison.Ordinal))
-            {
-                events.Add(line[6..]);
-            }
-        }
-        return (response, events);
-    }
-
-    /// <summary>Opens the fleet's store (the caller disposes it).</summary>
-    public IAccessStore OpenStore() => AccessStores.Open(Store);
 
     /// <summary>Waits, if needed, until at least <paramref name="seconds"/> remain in the current UTC minute, so a
     /// test of per-minute limits does not straddle two windows.</summary>
@@ -126,10 +66,12 @@ internal sealed class AccessFleet : IAsyncDisposable
         }
     }
 
-    public async ValueTask DisposeAsync()
+    extension(RunningFleet fleet)
     {
-        Client.Dispose();
-        await Gateway.DisposeAsync();
-        await Twin.DisposeAsync();
+        /// <summary>The fleet's one twin.</summary>
+        public RunningTwin Twin => fleet.Twins[0];
+
+        /// <summary>Opens the fleet's store (the caller disposes it).</summary>
+        public IAccessStore OpenStore() => AccessStores.Open(fleet.Store!);
     }
 }

@@ -67,7 +67,7 @@ public sealed class RedisLimitsTests
             Assert.Equal(HttpStatusCode.OK, done.StatusCode);
         }
         // The release is sent without waiting for Redis' answer: allow it a moment to land.
-        await TestFleet.WaitUntilAsync(async () =>
+        await Poll.UntilAsync(async () =>
         {
             using var r = await second.PostChatAsync(keys[0].Key, TestFleet.ChatJson());
             return r.StatusCode == HttpStatusCode.OK;

@@ -72,7 +72,7 @@ public sealed class KubernetesDiscoveryTests
         var twins = new Dictionary<string, RunningTwin>(StringComparer.Ordinal);
         foreach (var ip in PodIps)
         {
-            twins[ip] = await TwinHost.StartAsync(TestFleet.TwinAt(speed: 0), $"http://{Loopback(ip)}:{port}", ct: ct);
+            twins[ip] = await TwinHost.StartAsync(FleetBuilder.PlainTwin(speed: 0), $"http://{Loopback(ip)}:{port}", ct: ct);
         }
         try
         {
@@ -90,7 +90,7 @@ public sealed class KubernetesDiscoveryTests
                     backends:
                       kubernetes: { namespace: llm, service: vllm-glm-5-2, port: {{port}}, served_model: {{served}}, api_server: {{api.BaseAddress}} }
                 """);
-            await using var gateway = await TestFleet.StartGatewayAsync(new GatewayOptions { Config = config });
+            await using var gateway = await FleetBuilder.StartGatewayAsync(new GatewayOptions { Config = config });
             using var client = new HttpClient { BaseAddress = gateway.BaseAddress, Timeout = TimeSpan.FromSeconds(30) };
             async Task<double> Through(string podIp) => PrometheusText.Sum(
                 await client.GetStringAsync("metrics", ct), "llmfleet_gateway_requests_total", ("backend", $"{Loopback(podIp)}:{port}")) ?? 0;
@@ -114,7 +114,7 @@ public sealed class KubernetesDiscoveryTests
             // Watch: the third pod turns ready and gets traffic.
             api.Step.Release(2);
             await Until(() => Backends().Contains("127.0.3.4"), "the pod that turned ready");
-            await TestFleet.WaitUntilAsync(async () => await Through("10.244.3.4") > 0, TimeSpan.FromSeconds(20), "traffic to the new pod");
+            await Poll.UntilAsync(async () => await Through("10.244.3.4") > 0, TimeSpan.FromSeconds(20), "traffic to the new pod");
 
             // Watch: the second pod terminates; it leaves the pool and gets no new requests.
             api.Step.Release(1);
@@ -126,7 +126,7 @@ public sealed class KubernetesDiscoveryTests
             // The watch breaks; the re-list finds a new pod in a second slice.
             api.Step.Release(1);
             await Until(() => Backends().Contains("127.0.4.2"), "the re-list after the broken watch");
-            await TestFleet.WaitUntilAsync(async () => await Through("10.244.4.2") > 0, TimeSpan.FromSeconds(20), "traffic to the re-listed pod");
+            await Poll.UntilAsync(async () => await Through("10.244.4.2") > 0, TimeSpan.FromSeconds(20), "traffic to the re-listed pod");
 
             // Watch: that slice is deleted, then 410 Gone; the API server is unreachable from then on.
             api.Unreachable = true;

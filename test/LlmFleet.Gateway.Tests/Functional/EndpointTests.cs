@@ -143,7 +143,7 @@ public sealed class EndpointTests
     {
         await using var fleet = await TestFleet.StartAsync();
         await fleet.Twins[0].SetFaultsAsync(new Simulation.FaultOptions { Unhealthy = true });
-        await TestFleet.WaitUntilAsync(async () =>
+        await Poll.UntilAsync(async () =>
         {
             using var ready = await fleet.Client.GetAsync("ready", TestContext.Current.CancellationToken);
             return ready.StatusCode == HttpStatusCode.ServiceUnavailable;

@@ -29,12 +29,12 @@ public sealed class HotReloadTests
     public async Task Reload_UnderLoad_SwapsBackendsAndDropsNothing()
     {
         var ct = TestContext.Current.CancellationToken;
-        await using var a = await TestFleet.StartTwinAsync(speed: 20);
-        await using var b = await TestFleet.StartTwinAsync(speed: 20);
+        await using var a = await FleetBuilder.StartTwinAsync(speed: 20);
+        await using var b = await FleetBuilder.StartTwinAsync(speed: 20);
         var dir = TestPaths.NewTempDirectory();
         var path = Path.Combine(dir, "fleet.yaml");
         await File.WriteAllTextAsync(path, Yaml(("glm-5.2", [a])), ct);
-        await using var gateway = await TestFleet.StartGatewayAsync(new GatewayOptions { ConfigPath = path });
+        await using var gateway = await FleetBuilder.StartGatewayAsync(new GatewayOptions { ConfigPath = path });
         using var client = new HttpClient { BaseAddress = gateway.BaseAddress };
 
         var statuses = new List<HttpStatusCode>();
@@ -51,12 +51,12 @@ public sealed class HotReloadTests
             }
         }).ToArray();
 
-        await TestFleet.WaitUntilAsync(() => Task.FromResult(statuses.Count > 10), TimeSpan.FromSeconds(20), "load to start");
+        await Poll.UntilAsync(() => Task.FromResult(statuses.Count > 10), TimeSpan.FromSeconds(20), "load to start");
         // Move the model to b and add a second model, while requests to a are in flight.
         await File.WriteAllTextAsync(path, Yaml(("glm-5.2", [b]), ("other", [a])), ct);
-        await TestFleet.WaitUntilAsync(() => Task.FromResult(gateway.State.Current.Pools.Count == 2), TimeSpan.FromSeconds(10), "the reload");
+        await Poll.UntilAsync(() => Task.FromResult(gateway.State.Current.Pools.Count == 2), TimeSpan.FromSeconds(10), "the reload");
         var afterReload = statuses.Count;
-        await TestFleet.WaitUntilAsync(() => Task.FromResult(statuses.Count > afterReload + 20), TimeSpan.FromSeconds(20), "load after the reload");
+        await Poll.UntilAsync(() => Task.FromResult(statuses.Count > afterReload + 20), TimeSpan.FromSeconds(20), "load after the reload");
         await stop.CancelAsync();
         await Task.WhenAll(load);
 
@@ -70,10 +70,10 @@ public sealed class HotReloadTests
     public async Task Reload_InvalidFile_KeepsTheRunningConfiguration()
     {
         var ct = TestContext.Current.CancellationToken;
-        await using var a = await TestFleet.StartTwinAsync();
+        await using var a = await FleetBuilder.StartTwinAsync();
         var path = Path.Combine(TestPaths.NewTempDirectory(), "fleet.yaml");
         await File.WriteAllTextAsync(path, Yaml(("glm-5.2", [a])), ct);
-        await using var gateway = await TestFleet.StartGatewayAsync(new GatewayOptions { ConfigPath = path });
+        await using var gateway = await FleetBuilder.StartGatewayAsync(new GatewayOptions { ConfigPath = path });
         using var client = new HttpClient { BaseAddress = gateway.BaseAddress };
         var before = gateway.State.Current;
 

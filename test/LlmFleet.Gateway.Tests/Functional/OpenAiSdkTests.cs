@@ -66,7 +66,7 @@ public sealed class OpenAiSdkTests
     public async Task Embeddings_FromAPoolingBackend()
     {
         var ct = TestContext.Current.CancellationToken;
-        await using var embedder = await TwinHost.StartAsync(TestFleet.TwinAt(0) with { Runner = "pooling" }, ct: ct);
+        await using var embedder = await TwinHost.StartAsync(FleetBuilder.PlainTwin(0) with { Runner = "pooling" }, ct: ct);
         var config = new FleetConfig
         {
             Models = [new ModelConfig
@@ -75,7 +75,7 @@ public sealed class OpenAiSdkTests
                 Backends = [new BackendConfig { Url = embedder.BaseAddress, ServedModel = embedder.ServedModelName }],
             }],
         };
-        await using var gateway = await TestFleet.StartGatewayAsync(new GatewayOptions { Config = config });
+        await using var gateway = await FleetBuilder.StartGatewayAsync(new GatewayOptions { Config = config });
         var client = new OpenAI.OpenAIClient(new System.ClientModel.ApiKeyCredential("sk-unused"),
             new OpenAI.OpenAIClientOptions { Endpoint = gateway.OpenAiEndpoint });
         OpenAIEmbeddingCollection embeddings = await client.GetEmbeddingClient("embed").GenerateEmbeddingsAsync(["first", "second"], cancellationToken: ct);

@@ -76,7 +76,7 @@ public sealed class PolicyRoutingTests
             {
             }
         }).ToArray();
-        await TestFleet.WaitUntilAsync(() => Task.FromResult(fleet.Gateway.State.Current.Backends[0].Load.Running >= 8),
+        await Poll.UntilAsync(() => Task.FromResult(fleet.Gateway.State.Current.Backends[0].Load.Running >= 8),
             TimeSpan.FromSeconds(15), "the gateway to scrape the skewed load");
 
         var idle = fleet.Gateway.State.Current.Backends.Skip(1).ToArray();
@@ -84,7 +84,7 @@ public sealed class PolicyRoutingTests
         {
             // Each pick sees current gauges: a scrape still showing the previous request as running would steer the
             // next pick away from that backend (least-load as designed), making the split depend on scrape timing.
-            await TestFleet.WaitUntilAsync(() => Task.FromResult(idle.All(b => LoadScore.Of(b) == 0)),
+            await Poll.UntilAsync(() => Task.FromResult(idle.All(b => LoadScore.Of(b) == 0)),
                 TimeSpan.FromSeconds(10), "the idle backends' finished requests to be scraped");
             using var response = await fleet.PostChatAsync(TestFleet.ChatJson(maxTokens: 2));
             Assert.Equal(HttpStatusCode.OK, response.StatusCode);

@@ -28,7 +28,7 @@ public sealed class ResilienceTests
         }).ToList();
         workers.Add(Task.Run(async () =>
         {
-            await TestFleet.WaitUntilAsync(() => Task.FromResult(statuses.Count >= 20), TimeSpan.FromSeconds(30), "some requests to finish");
+            await Poll.UntilAsync(() => Task.FromResult(statuses.Count >= 20), TimeSpan.FromSeconds(30), "some requests to finish");
             await fleet.Twins[1].SetFaultsAsync(new FaultOptions { Crash = true });
             killed = true;
         }, ct));
@@ -89,7 +89,7 @@ public sealed class ResilienceTests
         Assert.Equal(during, await fleet.RequestsThroughAsync(bad));
 
         await bad.SetFaultsAsync(FaultOptions.None);
-        await TestFleet.WaitUntilAsync(async () =>
+        await Poll.UntilAsync(async () =>
         {
             using var _ = await fleet.PostChatAsync(TestFleet.ChatJson());
             return await fleet.RequestsThroughAsync(bad) > during;
@@ -142,7 +142,7 @@ public sealed class ResilienceTests
             await reader.ReadLineAsync(cts.Token);
             Assert.Equal(1, await RunningOnTwinAsync(twin));
         }
-        await TestFleet.WaitUntilAsync(async () => await RunningOnTwinAsync(twin) == 0, TimeSpan.FromSeconds(10),
+        await Poll.UntilAsync(async () => await RunningOnTwinAsync(twin) == 0, TimeSpan.FromSeconds(10),
             "the twin to see the request aborted");
     }
 
@@ -158,7 +158,7 @@ public sealed class ResilienceTests
     {
         await using var fleet = await TestFleet.StartAsync(twins: 1, speed: 5);
         var streaming = fleet.StreamChatAsync(TestFleet.ChatJson(stream: true, maxTokens: 40));
-        await TestFleet.WaitUntilAsync(() => Task.FromResult(fleet.Twins[0].App is not null && fleet.Gateway.State.Current.Backends[0].InFlight == 1),
+        await Poll.UntilAsync(() => Task.FromResult(fleet.Twins[0].App is not null && fleet.Gateway.State.Current.Backends[0].InFlight == 1),
             TimeSpan.FromSeconds(10), "the stream to start");
         var stopping = fleet.Gateway.StopAsync(TestContext.Current.CancellationToken);
         var (response, events) = await streaming;

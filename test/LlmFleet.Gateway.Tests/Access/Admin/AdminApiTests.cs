@@ -72,7 +72,7 @@ public sealed class AdminApiTests
             Assert.Equal(HttpStatusCode.Unauthorized, refused.StatusCode);
         }
         // The ledger row of the one forwarded request is written within the flush interval.
-        await TestFleet.WaitUntilAsync(async () =>
+        await Poll.UntilAsync(async () =>
         {
             using var usage = await fleet.Client.SendAsync(Admin(HttpMethod.Get, "admin/usage?by=key", adminKey), Ct);
             var rows = JsonDocument.Parse(await usage.Content.ReadAsStringAsync(Ct)).RootElement;

@@ -1,6 +1,5 @@
 using LlmFleet.Monitoring.Alerts;
 using LlmFleet.Monitoring.Diagnosis;
-using LlmFleet.Gateway.Tests.Functional;
 using LlmFleet.Simulation;
 
 namespace LlmFleet.Gateway.Tests.Monitoring.Alerts;
@@ -28,13 +27,13 @@ public sealed class AlertLifecycleTests
         Assert.Contains(fleetNow.Alerts, a => a.Rule == "backend_down" && a.BackendId == 2);
         var diagnosis = DiagnosisRules.Run(fleetNow);
         Assert.Contains(diagnosis.Findings, f => f.Rule == "backend_down" && f.BackendId == 2);
-        await TestFleet.WaitUntilAsync(() => Task.FromResult(fleet.Webhook.Got("firing", "backend_down", alert.Backend)), MonitoredFleet.Patience, "the webhook to get the firing alert");
+        await Poll.UntilAsync(() => Task.FromResult(fleet.Webhook.Got("firing", "backend_down", alert.Backend)), RunningFleet.Patience, "the webhook to get the firing alert");
 
         await fleet.InjectAsync(1, FaultOptions.None);
         var resolved = await fleet.WaitForResolvedAsync(AlertRules.BackendDown.Name, 2);
 
         Assert.NotNull(resolved.EndsAt);
-        await TestFleet.WaitUntilAsync(() => Task.FromResult(fleet.Webhook.Got("resolved", "backend_down", alert.Backend)), MonitoredFleet.Patience, "the webhook to get the resolution");
+        await Poll.UntilAsync(() => Task.FromResult(fleet.Webhook.Got("resolved", "backend_down", alert.Backend)), RunningFleet.Patience, "the webhook to get the resolution");
         Assert.Equal("up", (await fleet.FleetAsync()).AllBackends().Single(b => b.Id == 2).Status);
     }
 
@@ -54,12 +53,12 @@ public sealed class AlertLifecycleTests
         Assert.Contains(DiagnosisRules.Run(snapshot).Findings, f => f.Rule == "errors" && f.BackendId == 1);
 
         await fleet.InjectAsync(0, FaultOptions.None);
-        await TestFleet.WaitUntilAsync(async () =>
+        await Poll.UntilAsync(async () =>
         {
             // Fresh successes push the failures out of the 2 s window.
             using var ok = await fleet.ChatAsync();
             return (await fleet.AlertsAsync()).RecentlyResolved.Any(a => a.Rule == "error_rate");
-        }, MonitoredFleet.Patience, "error_rate to resolve");
+        }, RunningFleet.Patience, "error_rate to resolve");
         Assert.Equal(0, (await fleet.FleetAsync()).AllBackends().Single().ErrorFraction);
     }
 

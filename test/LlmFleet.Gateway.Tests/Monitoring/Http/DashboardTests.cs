@@ -78,7 +78,7 @@ public sealed class DashboardTests
             {
                 // The page re-renders every poll; an element can go stale between find and read.
             }
-            if (clock.Elapsed > MonitoredFleet.Patience)
+            if (clock.Elapsed > RunningFleet.Patience)
             {
                 Save(driver, "dashboard-timeout.png");
                 Assert.Fail($"timed out waiting for {what}");
