@@ -1,5 +1,6 @@
 using System.Text.Json;
 using LlmFleet.Catalog.Hardware;
+using LlmFleet.Planning.Data;
 
 namespace LlmFleet.Planning.Cost;
 
@@ -85,10 +86,5 @@ public sealed class PriceBook
         return new PriceBook(apis, factors, ownership.RootElement.Clone());
     }
 
-    private static JsonDocument Read(string file)
-    {
-        using var stream = typeof(PriceBook).Assembly.GetManifestResourceStream($"LlmFleet.Planning.Data.Prices.{file}")
-            ?? throw new InvalidOperationException($"embedded price table {file} is missing");
-        return JsonDocument.Parse(stream);
-    }
+    private static JsonDocument Read(string file) => EmbeddedData.Parse($"Prices/{file}");
 }

@@ -1,4 +1,4 @@
-using System.Text.Json;
+using LlmFleet.Planning.Data;
 
 namespace LlmFleet.Planning.Launch;
 
@@ -13,9 +13,7 @@ internal static class ModelFlags
 
     private static List<(string, string[])> Load()
     {
-        using var stream = typeof(ModelFlags).Assembly.GetManifestResourceStream("LlmFleet.Planning.Data.Launch.model-flags.json")
-            ?? throw new InvalidDataException("missing embedded Data/Launch/model-flags.json");
-        using var doc = JsonDocument.Parse(stream);
+        using var doc = EmbeddedData.Parse("Launch/model-flags.json");
         return [.. doc.RootElement.GetProperty("models").EnumerateArray().Select(m => (
             m.GetProperty("match").GetString()!,
             m.GetProperty("flags").EnumerateArray().Select(f => f.GetString()!).ToArray()))];

@@ -1,6 +1,6 @@
-using System.Text.Json;
 using LlmFleet.Catalog.Models;
 using LlmFleet.Planning.Placement;
+using LlmFleet.Planning.Data;
 
 namespace LlmFleet.Planning.Memory;
 
@@ -92,15 +92,5 @@ public static class StartupKvLogs
     public static double? BudgetErrorGib(StartupKvLog log, StartupKvPrediction p) =>
         log.AvailableKvGib is { } logged ? p.AvailableKvGib - logged : null;
 
-    private static List<StartupKvLog> Load()
-    {
-        var asm = typeof(StartupKvLogs).Assembly;
-        using var stream = asm.GetManifestResourceStream("LlmFleet.Planning.Data.Calibration.vllm-startup-kv.json")
-            ?? throw new InvalidDataException("missing embedded Data/Calibration/vllm-startup-kv.json");
-        using var doc = JsonDocument.Parse(stream);
-        var options = new JsonSerializerOptions { PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower };
-        return doc.RootElement.GetProperty("logs").EnumerateArray()
-            .Select(e => e.Deserialize<StartupKvLog>(options)!)
-            .ToList();
-    }
+    private static List<StartupKvLog> Load() => EmbeddedData.ReadList<StartupKvLog>("Calibration/vllm-startup-kv.json", "logs");
 }

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using LlmFleet.Catalog.Quantization;
+using LlmFleet.Planning.Data;
 
 namespace LlmFleet.Planning.Performance;
 
@@ -65,13 +66,7 @@ public sealed record Calibration(IReadOnlyDictionary<string, EngineProfile> Engi
         return new Calibration(profiles, kernels);
     }
 
-    private static JsonDocument Read(string file)
-    {
-        var asm = typeof(Calibration).Assembly;
-        using var stream = asm.GetManifestResourceStream($"LlmFleet.Planning.Data.Calibration.{file}")
-            ?? throw new InvalidDataException($"missing embedded Data/Calibration/{file}");
-        return JsonDocument.Parse(stream);
-    }
+    private static JsonDocument Read(string file) => EmbeddedData.Parse($"Calibration/{file}");
 
     /// <summary>Each engine parameter is an object with its <c>value</c> and where the value comes from.</summary>
     private static double Value(JsonElement engine, string name) =>

@@ -1,6 +1,6 @@
-using System.Text.Json;
 using LlmFleet.Catalog.Models;
 using LlmFleet.Planning.Placement;
+using LlmFleet.Planning.Data;
 
 namespace LlmFleet.Planning.Performance;
 
@@ -70,15 +70,6 @@ public static class PublishedBenchmarks
         ? b.Value / predicted - 1
         : predicted / b.Value - 1;
 
-    private static List<PublishedBenchmark> Load()
-    {
-        var asm = typeof(PublishedBenchmarks).Assembly;
-        using var stream = asm.GetManifestResourceStream("LlmFleet.Planning.Data.Calibration.published-benchmarks.json")
-            ?? throw new InvalidDataException("missing embedded Data/Calibration/published-benchmarks.json");
-        using var doc = JsonDocument.Parse(stream);
-        var options = new JsonSerializerOptions { PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower };
-        return doc.RootElement.GetProperty("benchmarks").EnumerateArray()
-            .Select(e => e.Deserialize<PublishedBenchmark>(options)!)
-            .ToList();
-    }
+    private static List<PublishedBenchmark> Load() =>
+        EmbeddedData.ReadList<PublishedBenchmark>("Calibration/published-benchmarks.json", "benchmarks");
 }

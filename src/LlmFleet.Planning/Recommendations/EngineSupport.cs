@@ -4,6 +4,7 @@ using LlmFleet.Catalog;
 using LlmFleet.Catalog.Hardware;
 using LlmFleet.Catalog.Models;
 using LlmFleet.Catalog.Quantization;
+using LlmFleet.Planning.Data;
 
 namespace LlmFleet.Planning.Recommendations;
 
@@ -72,7 +73,7 @@ public sealed class EngineSupport
     /// <summary>DeepSeek Sparse Attention (MLA with the lightning indexer); replaces <see cref="Mla"/> for such models.</summary>
     public const string Dsa = "dsa";
 
-    private const string Resource = "LlmFleet.Planning.Data.engine-support.json";
+    private const string Resource = "engine-support.json";
     private readonly Dictionary<(string Feature, InferenceEngine Engine, string Family), SupportRow> _rows;
 
     private EngineSupport(IReadOnlyList<GpuFamily> families, IReadOnlyList<SupportFeature> features, IReadOnlyList<SupportRow> rows)
@@ -185,9 +186,7 @@ public sealed class EngineSupport
 
     private static EngineSupport LoadEmbedded()
     {
-        using var stream = typeof(EngineSupport).Assembly.GetManifestResourceStream(Resource)
-            ?? throw new InvalidDataException($"missing embedded resource {Resource}");
-        using var doc = JsonDocument.Parse(stream);
+        using var doc = EmbeddedData.Parse(Resource);
         return Parse(doc.RootElement);
     }
 
