@@ -18,7 +18,7 @@ internal static class PerformanceEstimator
     {
         var profile = ctx.Calibration.For(ctx.Engine);
         var decode = BuildDecodeCost(ctx, p, profile);
-        var (computeSecondsPerToken, chunkSeconds) = PrefillCost(ctx, p, profile, decode);
+        var (computeSecondsPerToken, chunkSeconds) = PrefillCost(ctx, p, decode);
         // The steady prefill rate spreads each chunk's fixed cost over a full chunk; a single prompt pays whole
         // chunks, plus the engine's fixed per-request latency.
         var prefillSecondsPerToken = computeSecondsPerToken + chunkSeconds / ctx.PrefillChunkTokens;
@@ -137,7 +137,7 @@ internal static class PerformanceEstimator
     }
 
     /// <summary>Prefill cost: compute seconds per token, and the fixed seconds of one chunk (step).</summary>
-    private static (double ComputeSecondsPerToken, double ChunkSeconds) PrefillCost(PlanContext ctx, PlacementResult p, EngineProfile profile, DecodeCost decode)
+    private static (double ComputeSecondsPerToken, double ChunkSeconds) PrefillCost(PlanContext ctx, PlacementResult p, DecodeCost decode)
     {
         var a = ctx.Architecture;
         var vllm = ctx.Engine == InferenceEngine.Vllm;
@@ -150,10 +150,10 @@ internal static class PerformanceEstimator
         var indexerFlops = a.Attention.Indexer is { } ix2 && vllm ? 2.0 * ix2.NumHeads * ix2.HeadDim * meanContext * ix2.Layers : 0;
         var flops = decode.DenseFlopsPerToken * devices + 2.0 * ctx.Parameters.ActiveRoutedExperts
             + PrefillAttentionFlops(a) * attended + indexerFlops;
-        // Per chunk (its serving work runs on the CPU under the chunk's GPU time): the kernel floor of one step, one full read of the weights on the GPUs (a chunk
-        // touches every expert), the chunk's all-reduces and, when offloaded, moving the RAM-resident weights to the
-        // GPU: llama.cpp copies them for each micro-batch it computes on the GPU; vLLM streams --cpu-offload-gb
-        // weights every forward pass.
+        // Per chunk (its serving work runs on the CPU under the chunk's GPU time): the kernel floor of one step, one
+        // full read of the weights on the GPUs (a chunk touches every expert), the chunk's all-reduces and, when
+        // offloaded, moving the RAM-resident weights to the GPU: llama.cpp copies them for each micro-batch it
+        // computes on the GPU; vLLM streams --cpu-offload-gb weights every forward pass.
         var idle = decode.Terms(1, 1, 0);
         var perChunkSeconds = idle.KernelFloor
             + decode.DenseBytesPerGpu / (decode.HbmBytesPerSecond * decode.Kernels.Hbm)

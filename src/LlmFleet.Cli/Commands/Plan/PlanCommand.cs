@@ -70,8 +70,7 @@ internal sealed class PlanCommand(CliConsole console) : Command<PlanCommand.Sett
     {
         var p = o.Plan;
         var c = CultureInfo.InvariantCulture;
-        var where = p.Hardware is { IsUnifiedMemory: true } hw ? $"{hw.Id} {o.RamGb:N0} GB" : $"{p.Gpus} x {p.Hardware?.Id}";
-        return $"{where} {p.Quantization} ({p.Engine}): {p.DecodeTokensPerSecondSingleStream.ToString("0.#", c)} tok/s single stream" +
+        return $"{Where(p, o.RamGb)} {p.Quantization} ({p.Engine}): {p.DecodeTokensPerSecondSingleStream.ToString("0.#", c)} tok/s single stream" +
             // Every data-parallel replica of the option serves its own goodput: the option's total is theirs together.
             (p.Goodput.MeetsTarget
                 ? $", {(p.Goodput.ReplicaTokensPerSecond * p.DataParallelSize).ToString("N0", c)} tok/s at {p.Goodput.ConcurrencyPerReplica * p.DataParallelSize} streams"
@@ -83,11 +82,15 @@ internal sealed class PlanCommand(CliConsole console) : Command<PlanCommand.Sett
         t.PriceUsd is { } usd ? $"; about ${usd.ToString("N0", CultureInfo.InvariantCulture)}"
         : t.UsdPerHour is { } h ? $"; about ${h.ToString("N2", CultureInfo.InvariantCulture)}/hour" : "";
 
+    /// <summary>The hardware of a plan: GPUs and their count, or the Mac with its unified memory when known.</summary>
+    private static string Where(DeploymentPlan p, double? ramGb) => p.Hardware is { IsUnifiedMemory: true } hw
+        ? hw.Id + (ramGb is { } gb ? $" {gb.ToString("N0", CultureInfo.InvariantCulture)} GB" : "")
+        : $"{p.Gpus} x {p.Hardware?.Id}";
+
     internal static string Headline(DeploymentPlan p, double? ramGb = null)
     {
         var c = CultureInfo.InvariantCulture;
-        var where = p.Hardware is { IsUnifiedMemory: true } hw ? $"{hw.Id}" + (ramGb is { } gb ? $" {gb.ToString("N0", c)} GB" : "") : $"{p.Gpus} x {p.Hardware?.Id}";
-        return $"{where} {p.Quantization} ({p.Engine}, TP {p.TensorParallelSize}, PP {p.PipelineParallelSize}" +
+        return $"{Where(p, ramGb)} {p.Quantization} ({p.Engine}, TP {p.TensorParallelSize}, PP {p.PipelineParallelSize}" +
             (p.DataParallelSize > 1 ? $", DP {p.DataParallelSize}" : "") + (p.ExpertParallel ? ", EP" : "") + ")" +
             (p.OffloadBytes > 0 ? $", {Units.Gb(p.OffloadBytes)} offloaded to RAM" : "") +
             $": {p.DecodeTokensPerSecondSingleStream.ToString("0.#", c)} tok/s single stream, " +
