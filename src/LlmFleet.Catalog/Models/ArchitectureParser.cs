@@ -57,7 +57,12 @@ public static class ArchitectureParser
             "llama" or "mistral" => ParseDense(f, modelType, qkvBiasDefault: false, qkNorm: false, []),
             _ => ParseDense(f, modelType, qkvBiasDefault: false, qkNorm: false,
                 [$"model_type '{modelType}' is not one the catalog knows; counted as a dense decoder from its standard fields"]),
-        }) with { CheckpointQuantization = checkpoint };
+        }) with
+        {
+            CheckpointQuantization = checkpoint,
+            // Informational (where the config was saved from): ignored, not refused, when it is not a string.
+            NameOrPath = root.TryGetProperty("_name_or_path", out var n) && n.ValueKind == JsonValueKind.String ? n.GetString() : null,
+        };
     }
 
     private static ModelArchitecture ParseDense(ConfigFields f, string modelType, bool qkvBiasDefault, bool qkNorm, IReadOnlyList<string> warnings)

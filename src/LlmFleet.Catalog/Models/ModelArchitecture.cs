@@ -97,5 +97,8 @@ public sealed record ModelArchitecture(
     /// (<c>fp8</c> for DeepSeek-V3 and Kimi K2, <c>mxfp4</c> for gpt-oss); null for a BF16/FP16 checkpoint.</summary>
     public string? CheckpointQuantization { get; init; }
 
+    /// <summary>The config's <c>_name_or_path</c>: the Hub id or folder it was saved from, when it says.</summary>
+    public string? NameOrPath { get; init; }
+
     public bool IsMoe => Moe is not null && MoeLayers > 0;
 }

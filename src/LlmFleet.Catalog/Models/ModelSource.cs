@@ -1,3 +1,5 @@
+using System.Text.RegularExpressions;
+
 namespace LlmFleet.Catalog.Models;
 
 /// <summary>A model named on the command line: a catalog id, a path to a config.json, or a folder holding one.</summary>
@@ -33,7 +35,7 @@ public sealed record ModelSource(string Id, ModelArchitecture Architecture, Cata
             var arch = WithFile(path, () => ArchitectureParser.Parse(text));
             var folderPath = Path.GetDirectoryName(Path.GetFullPath(path)) ?? ".";
             var folder = Path.GetFileName(folderPath) ?? "model";
-            var hubId = HubId(text, folderPath);
+            var hubId = HubId(arch.NameOrPath, folderPath);
             return new ModelSource(hubId?.Split('/')[1] ?? folder, arch, null) { LoadFrom = hubId ?? folderPath };
         }
         if (Directory.Exists(idOrPath))
@@ -47,24 +49,11 @@ public sealed record ModelSource(string Id, ModelArchitecture Architecture, Cata
 
     /// <summary>The Hub id a local config stands for: its <c>_name_or_path</c> when that is an <c>org/name</c> id,
     /// else the <c>models--org--name</c> folder of a Hugging Face cache it sits in (<c>…/snapshots/&lt;rev&gt;/</c>).</summary>
-    private static string? HubId(string configText, string folderPath)
+    private static string? HubId(string? nameOrPath, string folderPath)
     {
-        try
+        if (nameOrPath is not null && IsHubId(nameOrPath))
         {
-            using var doc = System.Text.Json.JsonDocument.Parse(configText, new System.Text.Json.JsonDocumentOptions
-            {
-                AllowTrailingCommas = true,
-                CommentHandling = System.Text.Json.JsonCommentHandling.Skip,
-            });
-            if (doc.RootElement.TryGetProperty("_name_or_path", out var n) && n.ValueKind == System.Text.Json.JsonValueKind.String
-                && n.GetString() is { } name && IsHubId(name))
-            {
-                return name;
-            }
-        }
-        catch (System.Text.Json.JsonException)
-        {
-            // The parser above already accepted it; nothing more to learn here.
+            return nameOrPath;
         }
         var cached = folderPath.Split(Path.DirectorySeparatorChar).LastOrDefault(p => p.StartsWith("models--", StringComparison.Ordinal));
         var parts = cached?["models--".Length..].Split("--", 2);
@@ -72,7 +61,7 @@ public sealed record ModelSource(string Id, ModelArchitecture Architecture, Cata
     }
 
     private static bool IsHubId(string name) =>
-        System.Text.RegularExpressions.Regex.IsMatch(name, @"^[A-Za-z0-9][A-Za-z0-9_.-]*/[A-Za-z0-9][A-Za-z0-9_.-]*$");
+        Regex.IsMatch(name, @"^[A-Za-z0-9][A-Za-z0-9_.-]*/[A-Za-z0-9][A-Za-z0-9_.-]*$");
 
     private static T WithFile<T>(string path, Func<T> parse)
     {
