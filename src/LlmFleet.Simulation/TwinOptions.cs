@@ -1,5 +1,6 @@
 using System.Globalization;
 using LlmFleet.Planning.Performance;
+using LlmFleet.Vllm.Versions;
 
 namespace LlmFleet.Simulation;
 
@@ -57,8 +58,11 @@ public sealed record TwinOptions
     /// </summary>
     public string ReasoningParser { get; init; } = "auto";
 
-    /// <summary>What <c>GET /version</c> reports.</summary>
-    public string VllmVersion { get; init; } = "0.11.0";
+    /// <summary>
+    /// <c>--vllm-version</c>: whose wire the twin speaks, <c>0.11</c>, <c>0.16</c> or <c>latest</c> (default): the
+    /// reasoning field, error wording, metric families and <c>GET /version</c> (<see cref="VllmWire"/>).
+    /// </summary>
+    public string VllmVersion { get; init; } = "latest";
 
     /// <summary>The clock of the engine and the timestamps in responses (default the system clock).</summary>
     public TimeProvider TimeProvider { get; init; } = TimeProvider.System;
@@ -80,6 +84,7 @@ public sealed record TwinOptions
         Require(Runner is "generate" or "pooling", $"--runner must be generate or pooling, got '{Runner}'");
         Require(KvCacheTokens is null or >= 16, $"KV cache must hold at least one block of 16 tokens, got {KvCacheTokens}");
         Require(GpuMemoryUtilization is > 0 and <= 1, "--gpu-memory-utilization must be in (0, 1]");
+        _ = VllmWire.Get(VllmVersion);
         Faults.Validate();
         return this;
     }

@@ -33,6 +33,10 @@ internal static class ChatCompletionsEndpoint
             return;
         }
 
+        // vLLM answers "tool_calls" for auto and required, and its version's reason for a named tool_choice.
+        var toolFinish = request.ForcedToolChoice is { } forced && forced != "required"
+            ? twin.Profile.Wire.NamedToolFinishReason
+            : "tool_calls";
         var number = twin.NextRequestNumber();
         var scripts = new OutputScript[request.N ?? 1];
         for (var i = 0; i < scripts.Length; i++)
@@ -48,12 +52,12 @@ internal static class ChatCompletionsEndpoint
             }
             scripts[i] = OutputScriptBuilder.Build(new OutputScriptBuilder.Spec(
                 seed, maxTokens, request.IgnoreEos ?? false, request.MinTokens ?? 0, request.Stop,
-                twin.Profile.Reasoning && request.ThinkingEnabled, call, arguments));
+                twin.Profile.Reasoning && request.ThinkingEnabled, call, arguments, toolFinish));
         }
 
         await GenerationEndpoint.AnswerAsync(http, twin, request, ids, scripts, "chatcmpl",
             (run, id, created, output) => StreamAsync(http, twin, run, id, created, output, request.StreamOptions),
-            AddChoices, VllmJson.ChatCompletionResponse);
+            AddChoices, VllmJson.ChatCompletionResponseWith(twin.Profile.Wire.ReasoningField));
     }
 
     /// <summary>
@@ -122,7 +126,7 @@ internal static class ChatCompletionsEndpoint
     private static async Task StreamAsync(HttpContext http, TwinContext twin, GenerationRun run, string id, long created,
         PipeWriter output, StreamOptions? streamOptions)
     {
-        var writer = new ChatChunkWriter(id, created, twin.Profile.ServedModelName);
+        var writer = new ChatChunkWriter(id, created, twin.Profile.ServedModelName, twin.Profile.Wire.ReasoningField);
         var n = run.Scripts.Length;
         var toolNamed = new bool[n];
         for (var i = 0; i < n; i++)

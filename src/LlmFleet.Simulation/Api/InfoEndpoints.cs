@@ -14,7 +14,7 @@ internal static class InfoEndpoints
     }
 
     public static Task VersionAsync(HttpContext http, TwinContext twin) =>
-        ApiIo.WriteJsonAsync(http, new VersionResponse { Version = twin.Options.VllmVersion }, VllmJson.VersionResponse);
+        ApiIo.WriteJsonAsync(http, new VersionResponse { Version = twin.Profile.Wire.Version }, VllmJson.VersionResponse);
 
     public static Task ModelsAsync(HttpContext http, TwinContext twin)
     {

@@ -1,4 +1,5 @@
 using LlmFleet.Simulation.Hosting;
+using LlmFleet.Vllm.Versions;
 
 namespace LlmFleet.Simulation.Api;
 
@@ -13,6 +14,10 @@ internal static class PromptChecks
         {
             return VllmErrors.Create(400, $"max_tokens must be at least 1, got {requestedMaxTokens}.", "max_tokens");
         }
+        if (profile.Wire.ContextOverflow == VllmWire.OverflowInputTokens)
+        {
+            return CheckAsRenderer(profile, promptTokens, requestedMaxTokens, out maxTokens);
+        }
         if (promptTokens > profile.MaxModelLen)
         {
             return VllmErrors.PromptTooLong(profile.MaxModelLen, promptTokens);
@@ -23,6 +28,23 @@ internal static class PromptChecks
             return VllmErrors.MaxTokensTooLarge(profile.MaxModelLen, promptTokens, requestedMaxTokens ?? 1);
         }
         maxTokens = requestedMaxTokens ?? room;
+        return null;
+    }
+
+    /// <summary>vLLM 0.16 and later check the prompt against the context less the requested output, in one error.</summary>
+    private static ErrorResponse? CheckAsRenderer(TwinProfile profile, int promptTokens, int? requestedMaxTokens, out int maxTokens)
+    {
+        maxTokens = 0;
+        if (requestedMaxTokens is { } asked && asked > profile.MaxModelLen)
+        {
+            return VllmErrors.MaxTokensOverContext(profile.MaxModelLen, asked);
+        }
+        var requested = requestedMaxTokens ?? 0;
+        if (promptTokens > profile.MaxModelLen - requested || promptTokens >= profile.MaxModelLen)
+        {
+            return VllmErrors.InputTokensTooMany(profile.MaxModelLen, promptTokens, requested);
+        }
+        maxTokens = requestedMaxTokens ?? (int)Math.Min(int.MaxValue, profile.MaxModelLen - promptTokens);
         return null;
     }
 

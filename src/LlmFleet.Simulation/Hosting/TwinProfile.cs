@@ -1,5 +1,6 @@
 using LlmFleet.Catalog.Models;
 using LlmFleet.Planning.Performance;
+using LlmFleet.Vllm.Versions;
 
 namespace LlmFleet.Simulation.Hosting;
 
@@ -25,8 +26,11 @@ public sealed record TwinProfile
     /// <summary>The model's hidden size: the embedding width of a pooling twin.</summary>
     public required int HiddenSize { get; init; }
 
-    /// <summary>Whether chat output starts with <c>reasoning_content</c>.</summary>
+    /// <summary>Whether chat output starts with reasoning (<see cref="VllmWire.ReasoningField"/>).</summary>
     public required bool Reasoning { get; init; }
+
+    /// <summary>The vLLM version whose wire the twin speaks.</summary>
+    public required VllmWire Wire { get; init; }
 
     public int KvCacheBlocks => (int)Math.Min(int.MaxValue, KvCacheTokens / Engine.KvBlockPool.BlockSize);
 
@@ -63,6 +67,7 @@ public sealed record TwinProfile
             StepTime = stepTime,
             HiddenSize = source.Architecture.HiddenSize,
             Reasoning = reasoning,
+            Wire = VllmWire.Get(options.VllmVersion),
         };
     }
 }

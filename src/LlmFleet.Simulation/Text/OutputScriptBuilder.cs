@@ -26,7 +26,8 @@ internal static class OutputScriptBuilder
         IReadOnlyList<string>? Stop = null,
         bool Reasoning = false,
         ToolCallScript? ToolCall = null,
-        byte[]? ToolArguments = null);
+        byte[]? ToolArguments = null,
+        string ToolFinishReason = "tool_calls");
 
     public static OutputScript Build(Spec spec)
     {
@@ -43,7 +44,7 @@ internal static class OutputScriptBuilder
                 buffer.Write(spec.ToolArguments.AsSpan(i, Math.Min(ArgumentBytesPerToken, spec.ToolArguments.Length - i)));
                 ends.Add(buffer.WrittenCount);
             }
-            return Finish(buffer, ends, reasoning, spec, spec.ToolCall, naturalFinish: "tool_calls", stop: null);
+            return Finish(buffer, ends, reasoning, spec, spec.ToolCall, naturalFinish: spec.ToolFinishReason, stop: null);
         }
 
         var natural = spec.IgnoreEos ? spec.MaxTokens : Math.Max(spec.MinTokens, MinNaturalTokens + rng.Next(MaxNaturalTokens - MinNaturalTokens));

@@ -11,6 +11,22 @@ public static class VllmErrors
         Create(400, $"This model's maximum context length is {maxModelLen} tokens. However, your request has " +
             $"{promptTokens} input tokens. Please reduce the length of the input messages.");
 
+    /// <summary>
+    /// vLLM's renderer (0.16 and later): the prompt does not fit next to the requested output
+    /// (<paramref name="requestedMaxTokens"/>, 0 when the request set none), HTTP 400 with <c>param: "input_tokens"</c>.
+    /// vllm/renderers/params.py words it; vllm/exceptions.py appends the parameter and value.
+    /// </summary>
+    public static ErrorResponse InputTokensTooMany(long maxModelLen, int promptTokens, int requestedMaxTokens) =>
+        Create(400, $"You passed {promptTokens} input tokens and requested {requestedMaxTokens} output tokens. However, " +
+            $"the model's context length is only {maxModelLen} tokens, resulting in a maximum input length of " +
+            $"{maxModelLen - requestedMaxTokens} tokens. Please reduce the length of the input prompt. " +
+            $"(parameter=input_tokens, value={promptTokens})", "input_tokens");
+
+    /// <summary>vLLM's renderer (0.16 and later): <c>max_tokens</c> alone exceeds the context (HTTP 400).</summary>
+    public static ErrorResponse MaxTokensOverContext(long maxModelLen, int requestedMaxTokens) =>
+        Create(400, $"max_tokens={requestedMaxTokens} cannot be greater than max_model_len=max_total_tokens={maxModelLen}. " +
+            $"Please request fewer output tokens. (parameter=max_tokens, value={requestedMaxTokens})", "max_tokens");
+
     /// <summary>A prompt that fits but leaves less room than <c>max_tokens</c> asks for (HTTP 400).</summary>
     public static ErrorResponse MaxTokensTooLarge(long maxModelLen, int promptTokens, int maxTokens) =>
         Create(400, $"'max_tokens' or 'max_completion_tokens' is too large: {maxTokens}. This model's maximum context " +

@@ -38,7 +38,10 @@ public sealed class ChatChoice
     public string? StopReason { get; set; }
 }
 
-/// <summary>The assistant message of a choice; <c>reasoning_content</c> is what a reasoning parser (GLM) split off.</summary>
+/// <summary>
+/// The assistant message of a choice; <c>reasoning_content</c> is what a reasoning parser (GLM) split off (vLLM after
+/// 0.11 names it <c>reasoning</c>: <see cref="VllmJson.ChatCompletionResponseWith"/>).
+/// </summary>
 public sealed class ChatResponseMessage
 {
     public string Role { get; set; } = "assistant";

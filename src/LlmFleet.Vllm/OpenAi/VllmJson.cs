@@ -44,5 +44,36 @@ public static class VllmJson
 
     public static JsonTypeInfo<Usage> Usage { get; } = Get<Usage>();
 
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, JsonTypeInfo<ChatCompletionResponse>> ByReasoningField = new();
+
+    /// <summary>
+    /// A chat completion written with the message's reasoning under <paramref name="reasoningField"/>
+    /// (<c>reasoning_content</c> up to vLLM 0.11, <c>reasoning</c> after), still written as null when there is none.
+    /// </summary>
+    public static JsonTypeInfo<ChatCompletionResponse> ChatCompletionResponseWith(string reasoningField) =>
+        ByReasoningField.GetOrAdd(reasoningField, static field =>
+        {
+            var options = new JsonSerializerOptions(Options)
+            {
+                TypeInfoResolver = VllmJsonContext.Default.WithAddedModifier(info =>
+                {
+                    if (info.Type != typeof(ChatResponseMessage))
+                    {
+                        return;
+                    }
+                    foreach (var property in info.Properties)
+                    {
+                        if (property.Name == ReasoningContentKey)
+                        {
+                            property.Name = field;
+                        }
+                    }
+                }),
+            };
+            return (JsonTypeInfo<ChatCompletionResponse>)options.GetTypeInfo(typeof(ChatCompletionResponse));
+        });
+
+    private const string ReasoningContentKey = "reasoning_content";
+
     private static JsonTypeInfo<T> Get<T>() => (JsonTypeInfo<T>)Options.GetTypeInfo(typeof(T));
 }

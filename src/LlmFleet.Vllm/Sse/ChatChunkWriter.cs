@@ -5,17 +5,19 @@ namespace LlmFleet.Vllm.Sse;
 
 /// <summary>
 /// Writes <c>chat.completion.chunk</c> events as vLLM streams them: a first chunk per choice with the role, then
-/// content (or <c>reasoning_content</c>, or a tool call) deltas, the last delta of a choice carrying its
-/// <c>finish_reason</c>.
+/// content (or reasoning, or a tool call) deltas, the last delta of a choice carrying its <c>finish_reason</c>.
 /// </summary>
-public sealed class ChatChunkWriter(string id, long created, string model)
+/// <param name="reasoningField">The delta's key for reasoning text: <c>reasoning_content</c> or <c>reasoning</c>,
+/// as the vLLM version names it (<see cref="Versions.VllmWire.ReasoningField"/>).</param>
+public sealed class ChatChunkWriter(string id, long created, string model, string reasoningField)
     : ChunkWriterBase(id, "chat.completion.chunk", created, model)
 {
+    private readonly JsonEncodedText _reasoningName = JsonEncodedText.Encode(reasoningField);
+
     private static readonly JsonEncodedText DeltaName = JsonEncodedText.Encode("delta");
     private static readonly JsonEncodedText RoleName = JsonEncodedText.Encode("role");
     private static readonly JsonEncodedText Assistant = JsonEncodedText.Encode("assistant");
     private static readonly JsonEncodedText ContentName = JsonEncodedText.Encode("content");
-    private static readonly JsonEncodedText ReasoningContentName = JsonEncodedText.Encode("reasoning_content");
     private static readonly JsonEncodedText ToolCallsName = JsonEncodedText.Encode("tool_calls");
     private static readonly JsonEncodedText TypeName = JsonEncodedText.Encode("type");
     private static readonly JsonEncodedText FunctionValue = JsonEncodedText.Encode("function");
@@ -31,12 +33,12 @@ public sealed class ChatChunkWriter(string id, long created, string model)
         EndChoice(output, null, null);
     }
 
-    /// <summary>A text delta (UTF-8); <paramref name="reasoning"/> puts it in <c>reasoning_content</c>.</summary>
+    /// <summary>A text delta (UTF-8); <paramref name="reasoning"/> puts it in the reasoning field.</summary>
     public void WriteContent(IBufferWriter<byte> output, int index, ReadOnlySpan<byte> utf8Text, bool reasoning,
         string? finishReason = null, string? stopReason = null)
     {
         var json = BeginChoice(output, index);
-        json.WriteString(reasoning ? ReasoningContentName : ContentName, utf8Text);
+        json.WriteString(reasoning ? _reasoningName : ContentName, utf8Text);
         EndChoice(output, finishReason, stopReason);
     }
 

@@ -10,7 +10,7 @@ public sealed class ChatShapeTests
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
     [Fact]
-    public async Task Chat_GlmReasoning_SplitsReasoningContentFromContent()
+    public async Task Chat_GlmReasoning_SplitsReasoningFromContent()
     {
         await using var twin = await Twins.StartAsync();
         using var http = Twins.Http(twin);
@@ -20,13 +20,14 @@ public sealed class ChatShapeTests
 
         using var body = JsonDocument.Parse(await response.Content.ReadAsStringAsync(Ct));
         var message = body.RootElement.GetProperty("choices")[0].GetProperty("message");
-        Assert.False(string.IsNullOrWhiteSpace(message.GetProperty("reasoning_content").GetString()));
+        Assert.False(string.IsNullOrWhiteSpace(message.GetProperty("reasoning").GetString()));
+        Assert.False(message.TryGetProperty("reasoning_content", out _)); // gone since vLLM 0.16
         Assert.False(string.IsNullOrWhiteSpace(message.GetProperty("content").GetString()));
         Assert.Equal("assistant", message.GetProperty("role").GetString());
     }
 
     [Fact]
-    public async Task Chat_ThinkingDisabled_HasNoReasoningContent()
+    public async Task Chat_ThinkingDisabled_HasNullReasoning()
     {
         await using var twin = await Twins.StartAsync();
         using var http = Twins.Http(twin);
@@ -36,7 +37,7 @@ public sealed class ChatShapeTests
 
         using var body = JsonDocument.Parse(await response.Content.ReadAsStringAsync(Ct));
         var message = body.RootElement.GetProperty("choices")[0].GetProperty("message");
-        Assert.Equal(JsonValueKind.Null, message.GetProperty("reasoning_content").ValueKind);
+        Assert.Equal(JsonValueKind.Null, message.GetProperty("reasoning").ValueKind);
     }
 
     [Fact]
@@ -112,7 +113,7 @@ public sealed class ChatShapeTests
     [Fact]
     public async Task Chat_MaxTokensBeyondContext_Is400()
     {
-        await using var twin = await Twins.StartAsync(configure: o => o with { MaxModelLen = 2048 });
+        await using var twin = await Twins.StartAsync(configure: o => o with { MaxModelLen = 2048, VllmVersion = "0.11" });
         using var http = Twins.Http(twin);
 
         var response = await http.SendAsync(Sse.Post("v1/chat/completions",

@@ -21,14 +21,14 @@ public sealed class InfoEndpointTests
     }
 
     [Fact]
-    public async Task Version_ReportsTheConfiguredVllmVersion()
+    public async Task Version_ReportsTheChosenVllmVersion()
     {
-        await using var twin = await Twins.StartAsync(configure: o => o with { VllmVersion = "0.12.1" });
+        await using var twin = await Twins.StartAsync(configure: o => o with { VllmVersion = "0.16" });
         using var http = Twins.Http(twin);
 
         using var body = JsonDocument.Parse(await http.GetStringAsync("version", Ct));
 
-        Assert.Equal("0.12.1", body.RootElement.GetProperty("version").GetString());
+        Assert.Equal("0.16.0", body.RootElement.GetProperty("version").GetString());
     }
 
     [Fact]

@@ -206,7 +206,7 @@ public sealed class OpenAiSdkTests
     [Fact]
     public async Task ChatCompletion_PromptLongerThanMaxModelLen_Is400WithVllmMessage()
     {
-        await using var twin = await Twins.StartAsync(configure: o => o with { MaxModelLen = 1024 });
+        await using var twin = await Twins.StartAsync(configure: o => o with { MaxModelLen = 1024, VllmVersion = "0.11" });
         var chat = Twins.OpenAi(twin).GetChatClient(twin.ServedModelName);
         var longPrompt = string.Join(' ', Enumerable.Repeat("tokens", 3000));
 

@@ -21,7 +21,7 @@ public sealed class ChatChunkWriterTests
     public void Writes_RoleContentToolAndUsageChunks_AsVllmFramesThem()
     {
         var buffer = new ArrayBufferWriter<byte>();
-        var writer = new ChatChunkWriter("chatcmpl-1", 1700000000, "zai-org/GLM-5.2");
+        var writer = new ChatChunkWriter("chatcmpl-1", 1700000000, "zai-org/GLM-5.2", "reasoning_content");
 
         writer.WriteRole(buffer, 0);
         writer.WriteContent(buffer, 0, "thinking \"hard\""u8, reasoning: true);

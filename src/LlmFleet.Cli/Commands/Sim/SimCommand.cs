@@ -78,8 +78,12 @@ internal sealed class SimCommand(CliConsole console) : AsyncCommand<SimCommand.S
         public string Runner { get; init; } = "generate";
 
         [CommandOption("--reasoning-parser <NAME>")]
-        [Description("auto (default: on for GLM models), none, or a parser name: chat output starts with reasoning_content.")]
+        [Description("auto (default: on for GLM models), none, or a parser name: chat output starts with reasoning.")]
         public string ReasoningParser { get; init; } = "auto";
+
+        [CommandOption("--vllm-version <VERSION>")]
+        [Description("Whose wire to speak: 0.11, 0.16 or latest (default): reasoning field, error wording, metric families, /version.")]
+        public string VllmVersion { get; init; } = "latest";
 
         public override ValidationResult Validate() =>
             Instances is < 1 or > 64 ? ValidationResult.Error($"--instances must be 1–64, got {Instances}")
@@ -147,6 +151,7 @@ internal sealed class SimCommand(CliConsole console) : AsyncCommand<SimCommand.S
             Faults = faults,
             Runner = s.Runner,
             ReasoningParser = s.ReasoningParser,
+            VllmVersion = s.VllmVersion,
         };
     }
 
