@@ -64,6 +64,9 @@ public sealed record TwinOptions
     /// </summary>
     public string VllmVersion { get; init; } = "latest";
 
+    /// <summary><c>--enable-prompt-tokens-details</c>: usage carries <c>prompt_tokens_details.cached_tokens</c> (default off).</summary>
+    public bool EnablePromptTokensDetails { get; init; }
+
     /// <summary>The clock of the engine and the timestamps in responses (default the system clock).</summary>
     public TimeProvider TimeProvider { get; init; } = TimeProvider.System;
 

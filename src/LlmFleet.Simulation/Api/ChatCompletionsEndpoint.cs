@@ -1,4 +1,5 @@
 using System.IO.Pipelines;
+using System.Text.Json;
 using LlmFleet.Simulation.Hosting;
 using LlmFleet.Simulation.Text;
 using LlmFleet.Vllm.Sse;
@@ -18,6 +19,11 @@ internal static class ChatCompletionsEndpoint
         if (PromptChecks.CheckN(request.N) is { } nError)
         {
             await ApiIo.WriteErrorAsync(http, nError);
+            return;
+        }
+        if (LogprobChecks.CheckChat(twin.Profile.Wire, request) is { } logprobError)
+        {
+            await ApiIo.WriteErrorAsync(http, logprobError);
             return;
         }
         var toolChoice = ChooseTool(request, out var toolError);
@@ -50,15 +56,38 @@ internal static class ChatCompletionsEndpoint
                 call = new ToolCallScript($"chatcmpl-tool-{rng.Next():x16}{rng.Next():x16}", toolChoice.Name);
                 arguments = SchemaArguments.Generate(toolChoice.Parameters, ref rng);
             }
+            else if (JsonAnswerSchema(request.ResponseFormat) is { } schema)
+            {
+                // Structured output: the answer itself is the JSON (guided decoding keeps it valid unless max_tokens cuts it).
+                var rng = new SplitMix64(seed ^ 0x15011);
+                arguments = SchemaArguments.Generate(schema, ref rng);
+            }
             scripts[i] = OutputScriptBuilder.Build(new OutputScriptBuilder.Spec(
                 seed, maxTokens, request.IgnoreEos ?? false, request.MinTokens ?? 0, request.Stop,
                 twin.Profile.Reasoning && request.ThinkingEnabled, call, arguments, toolFinish));
         }
 
-        await GenerationEndpoint.AnswerAsync(http, twin, request, ids, scripts, "chatcmpl",
-            (run, id, created, output) => StreamAsync(http, twin, run, id, created, output, request.StreamOptions),
-            AddChoices, VllmJson.ChatCompletionResponseWith(twin.Profile.Wire.ReasoningField));
+        // -1 asks vLLM for the whole vocabulary; the twin caps it at --max-logprobs' default.
+        var top = request.Logprobs == true ? request.TopLogprobs is -1 ? LogprobChecks.MaxLogprobs : request.TopLogprobs ?? 0 : -1;
+        await GenerationEndpoint.AnswerAsync(http, twin, request, [ids], scripts, maxTokens, "chatcmpl",
+            (run, id, created, output) => StreamAsync(http, twin, run, id, created, output, request.StreamOptions, top),
+            (run, response) => AddChoices(run, response, top),
+            VllmJson.ChatCompletionResponseWith(twin.Profile.Wire.ReasoningField));
     }
+
+    /// <summary>
+    /// The schema a <c>response_format</c> asks the answer to follow: the given one for <c>json_schema</c>, any object for
+    /// <c>json_object</c>; null for text.
+    /// </summary>
+    private static JsonElement? JsonAnswerSchema(ResponseFormat? format) => format?.Type switch
+    {
+        "json_schema" => format.JsonSchema?.Schema ?? AnyObject,
+        "json_object" => AnyObject,
+        _ => null,
+    };
+
+    private static readonly JsonElement AnyObject = JsonDocument.Parse(
+        """{"type":"object","properties":{"answer":{"type":"string"},"confidence":{"type":"number","minimum":0,"maximum":1}}}""").RootElement;
 
     /// <summary>
     /// The function the model will call, or null for a text answer: a named <c>tool_choice</c>, any tool for
@@ -93,7 +122,8 @@ internal static class ChatCompletionsEndpoint
         return null;
     }
 
-    private static void AddChoices(GenerationRun run, ChatCompletionResponse response)
+    /// <param name="top">Candidates per token when the client asked for logprobs; -1 when it did not.</param>
+    private static void AddChoices(GenerationRun run, ChatCompletionResponse response, int top)
     {
         for (var i = 0; i < run.Scripts.Length; i++)
         {
@@ -117,6 +147,7 @@ internal static class ChatCompletionsEndpoint
             {
                 Index = i,
                 Message = message,
+                Logprobs = top < 0 ? null : ChatLogprobs.Of(TokenLogprobs.For(script, 0, Math.Min(generated, script.Length), top)),
                 FinishReason = run.FinishReason(i),
                 StopReason = script.StopReason,
             });
@@ -124,23 +155,37 @@ internal static class ChatCompletionsEndpoint
     }
 
     private static async Task StreamAsync(HttpContext http, TwinContext twin, GenerationRun run, string id, long created,
-        PipeWriter output, StreamOptions? streamOptions)
+        PipeWriter output, StreamOptions? streamOptions, int top)
     {
         var writer = new ChatChunkWriter(id, created, twin.Profile.ServedModelName, twin.Profile.Wire.ReasoningField);
         var n = run.Scripts.Length;
         var toolNamed = new bool[n];
-        for (var i = 0; i < n; i++)
+        var sent = new int[n];
+        if (streamOptions is { IncludeUsage: true, ContinuousUsageStats: true })
         {
-            writer.WriteRole(output, i);
+            writer.UseContinuousUsage(run.PromptTokens, i => sent[i]);
         }
-        await output.FlushAsync(http.RequestAborted);
-        await TokenRelay.RelayAsync(http, twin, run, output, writer, streamOptions,
-            (i, from, to, finished) => WriteTokens(writer, output, run, i, from, to, finished, ref toolNamed[i]));
+        var rolesSent = false;
+        await http.Response.StartAsync(http.RequestAborted); // headers now; the first event comes with the first token
+        await TokenRelay.RelayAsync(http, twin, run, output, writer, streamOptions, (i, from, to, finished) =>
+        {
+            if (!rolesSent)
+            {
+                // vLLM sends every choice's role chunk in its first iteration, i.e. once the first token exists.
+                for (var c = 0; c < n; c++)
+                {
+                    writer.WriteRole(output, c);
+                }
+                rolesSent = true;
+            }
+            sent[i] = to;
+            WriteTokens(writer, output, run, i, from, to, finished, ref toolNamed[i], top);
+        });
     }
 
     /// <summary>Writes choice <paramref name="i"/>'s tokens [from, to): reasoning, then content or tool-call arguments.</summary>
     private static void WriteTokens(ChatChunkWriter writer, PipeWriter output, GenerationRun run, int i, int from, int to,
-        bool finished, ref bool toolNamed)
+        bool finished, ref bool toolNamed, int top)
     {
         var script = run.Scripts[i];
         var reasoningEnd = Math.Min(to, script.ReasoningTokens);
@@ -152,19 +197,20 @@ internal static class ChatCompletionsEndpoint
         if (hasReasoning)
         {
             writer.WriteContent(output, i, script.Bytes(from, reasoningEnd), reasoning: true,
-                hasAnswer ? null : finish, hasAnswer ? null : stop);
+                hasAnswer ? null : finish, hasAnswer ? null : stop, Logprobs(script, from, reasoningEnd, top));
         }
         if (hasAnswer)
         {
+            var logprobs = Logprobs(script, answerStart, to, top);
             if (script.ToolCall is { } call)
             {
                 writer.WriteToolCall(output, i, 0, toolNamed ? null : call.Id, toolNamed ? null : call.Name,
-                    script.Bytes(answerStart, to), finish);
+                    script.Bytes(answerStart, to), finish, logprobs);
                 toolNamed = true;
             }
             else
             {
-                writer.WriteContent(output, i, script.Bytes(answerStart, to), reasoning: false, finish, stop);
+                writer.WriteContent(output, i, script.Bytes(answerStart, to), reasoning: false, finish, stop, logprobs);
             }
         }
         if (!hasReasoning && !hasAnswer && finish is not null)
@@ -172,4 +218,7 @@ internal static class ChatCompletionsEndpoint
             writer.WriteFinish(output, i, finish, stop);
         }
     }
+
+    private static List<TokenLogprob>? Logprobs(OutputScript script, int from, int to, int top) =>
+        top < 0 ? null : TokenLogprobs.For(script, from, Math.Min(to, script.Length), top);
 }

@@ -16,14 +16,16 @@ internal static class GenerationEndpoint
     /// <summary>Writes a started run's stream to <c>output</c> (usually through <see cref="TokenRelay"/>).</summary>
     public delegate Task StreamWriter(GenerationRun run, string id, long created, PipeWriter output);
 
+    /// <param name="prompts">The prompts; choice <c>i</c> of <paramref name="scripts"/> answers prompt <c>i / n</c>.</param>
+    /// <param name="maxTokens">The output limit in force (vLLM's <c>max_tokens</c> sampling parameter).</param>
     /// <param name="idPrefix">The response id's prefix: <c>chatcmpl</c> or <c>cmpl</c>, as vLLM's.</param>
     /// <param name="addChoices">Adds the finished run's choices to the JSON body, whose head is already set.</param>
     public static async Task AnswerAsync<TResponse>(HttpContext http, TwinContext twin, GenerationRequest request,
-        IReadOnlyList<int> promptIds, OutputScript[] scripts, string idPrefix, StreamWriter streamAsync,
+        IReadOnlyList<IReadOnlyList<int>> prompts, OutputScript[] scripts, int maxTokens, string idPrefix, StreamWriter streamAsync,
         Action<GenerationRun, TResponse> addChoices, JsonTypeInfo<TResponse> responseType)
         where TResponse : IGenerationResponse, new()
     {
-        using var run = new GenerationRun(twin, promptIds.Count, PromptTokenizer.BlockHashes(promptIds), scripts);
+        using var run = new GenerationRun(twin, prompts, scripts, maxTokens);
         var id = $"{idPrefix}-{Guid.NewGuid():N}";
         var created = twin.NowUnixSeconds;
         run.Start(http.RequestAborted);
@@ -44,7 +46,7 @@ internal static class GenerationEndpoint
             Id = id,
             Created = created,
             Model = twin.Profile.ServedModelName,
-            Usage = Usage.Of(run.PromptTokens, run.CompletionTokens),
+            Usage = run.TotalUsage(),
         };
         addChoices(run, response);
         await ApiIo.WriteJsonAsync(http, response, responseType);

@@ -5,24 +5,71 @@ using LlmFleet.Simulation.Text;
 namespace LlmFleet.Simulation.Api;
 
 /// <summary>
-/// The engine requests behind one API request (one per choice, <c>n</c> of them, sharing one signal) and their
-/// scripts. Disposing it, or the client going away, aborts whatever is unfinished, as vLLM does.
+/// The engine requests behind one API request (one per choice: <c>n</c> per prompt, prompt by prompt as vLLM indexes
+/// them, all sharing one signal) and their scripts. Disposing it, or the client going away, aborts whatever is
+/// unfinished, as vLLM does.
 /// </summary>
 internal sealed class GenerationRun : IDisposable
 {
     private readonly TwinContext _twin;
     private CancellationTokenRegistration _abortOnDisconnect;
 
-    public GenerationRun(TwinContext twin, int promptTokens, ulong[] blockHashes, OutputScript[] scripts)
+    /// <param name="prompts">The prompts' token ids (a batched <c>/v1/completions</c> has several).</param>
+    /// <param name="scripts">Choice <c>i</c> answers prompt <c>i / n</c>.</param>
+    /// <param name="maxTokens">The output limit in force, as vLLM's <c>max_tokens</c> sampling parameter.</param>
+    public GenerationRun(TwinContext twin, IReadOnlyList<IReadOnlyList<int>> prompts, OutputScript[] scripts, int maxTokens)
     {
         _twin = twin;
         Scripts = scripts;
+        Prompts = prompts;
+        N = scripts.Length / prompts.Count;
         Requests = new EngineRequest[scripts.Length];
-        for (var i = 0; i < scripts.Length; i++)
+        for (var p = 0; p < prompts.Count; p++)
         {
-            Requests[i] = new EngineRequest(promptTokens, blockHashes, scripts[i].Length, scripts[i].EngineFinish, signal: Signal);
+            var hashes = PromptTokenizer.BlockHashes(prompts[p]);
+            var group = new RequestGroup(N);
+            for (var c = 0; c < N; c++)
+            {
+                var i = p * N + c;
+                Requests[i] = new EngineRequest(prompts[p].Count, hashes, scripts[i].Length, scripts[i].EngineFinish, signal: Signal)
+                {
+                    Group = group,
+                    MaxTokensParam = maxTokens,
+                };
+            }
         }
-        PromptTokens = promptTokens;
+        PromptTokens = prompts.Sum(p => p.Count);
+    }
+
+    public IReadOnlyList<IReadOnlyList<int>> Prompts { get; }
+
+    /// <summary>Choices per prompt.</summary>
+    public int N { get; }
+
+    /// <summary>Prompt tokens the prefix cache held, over all prompts (each counted once, as vLLM's usage does).</summary>
+    public int CachedPromptTokens
+    {
+        get
+        {
+            var cached = 0;
+            for (var i = 0; i < Requests.Length; i += N)
+            {
+                cached += Requests[i].CachedPromptTokens;
+            }
+            return cached;
+        }
+    }
+
+    /// <summary>The request's usage; <c>prompt_tokens_details</c> when the twin runs with it (vLLM's
+    /// <c>--enable-prompt-tokens-details</c>).</summary>
+    public Usage TotalUsage()
+    {
+        var usage = Usage.Of(PromptTokens, CompletionTokens);
+        if (_twin.Options.EnablePromptTokensDetails)
+        {
+            usage.PromptTokensDetails = new PromptTokensDetails { CachedTokens = CachedPromptTokens };
+        }
+        return usage;
     }
 
     public AsyncSignal Signal { get; } = new();

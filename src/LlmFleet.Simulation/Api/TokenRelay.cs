@@ -64,7 +64,7 @@ internal static class TokenRelay
         }
         if (streamOptions?.IncludeUsage == true)
         {
-            writer.WriteUsage(output, Usage.Of(run.PromptTokens, run.CompletionTokens));
+            writer.WriteUsage(output, run.TotalUsage());
         }
         SseFraming.WriteDone(output);
         await output.FlushAsync(http.RequestAborted);

@@ -48,6 +48,12 @@ internal sealed class EngineRequest
     /// <summary>Set when finished: why.</summary>
     public EngineFinishReason FinishReason { get; private set; }
 
+    /// <summary>The choices of one prompt (<c>n</c> of them), for vLLM's per-request metrics; null for a lone request.</summary>
+    public RequestGroup? Group { get; init; }
+
+    /// <summary>The <c>max_tokens</c> sampling parameter in force (vLLM's <c>request_params_max_tokens</c>); 0 when none.</summary>
+    public int MaxTokensParam { get; init; }
+
     /// <summary>Prompt tokens found in the prefix cache when the request was first scheduled.</summary>
     public int CachedPromptTokens { get; internal set; }
 
@@ -76,6 +82,8 @@ internal sealed class EngineRequest
 
     internal long LastTokenTimestamp { get; set; }
 
+    internal long FirstTokenTimestamp { get; set; }
+
     internal void Publish()
     {
         _generated = NumOutput;
@@ -89,6 +97,18 @@ internal sealed class EngineRequest
         _finished = true;
         Signal.Set();
     }
+}
+
+/// <summary>The <c>n</c> sequences of one prompt: vLLM records <c>n</c> and the longest output once all have finished.</summary>
+internal sealed class RequestGroup(int n)
+{
+    public int N { get; } = n;
+
+    /// <summary>Engine thread only.</summary>
+    internal int Finished { get; set; }
+
+    /// <summary>Engine thread only.</summary>
+    internal int MaxGenerated { get; set; }
 }
 
 internal enum RequestState

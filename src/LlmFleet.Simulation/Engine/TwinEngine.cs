@@ -95,6 +95,13 @@ internal sealed class TwinEngine : IAsyncDisposable
             finished.Clear();
             _scheduler.Complete(batch, emitted, finished);
             var now = _time.GetTimestamp();
+            foreach (var r in emitted)
+            {
+                if (r.NumOutput == 1)
+                {
+                    r.FirstTokenTimestamp = now;
+                }
+            }
             _metrics.RecordStep(batch, emitted, finished, now, _time);
             foreach (var r in emitted)
             {

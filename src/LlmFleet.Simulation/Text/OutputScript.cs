@@ -26,7 +26,13 @@ internal sealed class OutputScript
     /// <summary>vLLM's <c>stop_reason</c>: the stop string that ended the output, or null.</summary>
     public string? StopReason { get; init; }
 
+    /// <summary>The choice's seed: its log probabilities derive from it too.</summary>
+    public ulong Seed { get; init; }
+
     public int Length => TokenEnds.Length;
+
+    /// <summary>The text of token <paramref name="i"/>.</summary>
+    public string TokenText(int i) => Encoding.UTF8.GetString(Bytes(i, i + 1));
 
     public EngineFinishReason EngineFinish => FinishReason == "length" ? EngineFinishReason.Length : EngineFinishReason.Stop;
 

@@ -26,7 +26,7 @@ internal static class OutputScriptBuilder
         IReadOnlyList<string>? Stop = null,
         bool Reasoning = false,
         ToolCallScript? ToolCall = null,
-        byte[]? ToolArguments = null,
+        byte[]? ToolArguments = null, // a tool call's arguments, or the JSON answer of response_format
         string ToolFinishReason = "tool_calls");
 
     public static OutputScript Build(Spec spec)
@@ -35,8 +35,9 @@ internal static class OutputScriptBuilder
         var buffer = new ArrayBufferWriter<byte>(1024);
         var ends = new List<int>();
 
-        if (spec.ToolCall is not null && spec.ToolArguments is not null)
+        if (spec.ToolArguments is not null)
         {
+            // A tool call's arguments, or (without a call) a structured answer: JSON the model stops after.
             var reasoning = spec.Reasoning ? 8 + rng.Next(32) : 0;
             AppendWords(ref rng, buffer, ends, reasoning);
             for (var i = 0; i < spec.ToolArguments.Length; i += ArgumentBytesPerToken)
@@ -44,7 +45,7 @@ internal static class OutputScriptBuilder
                 buffer.Write(spec.ToolArguments.AsSpan(i, Math.Min(ArgumentBytesPerToken, spec.ToolArguments.Length - i)));
                 ends.Add(buffer.WrittenCount);
             }
-            return Finish(buffer, ends, reasoning, spec, spec.ToolCall, naturalFinish: spec.ToolFinishReason, stop: null);
+            return Finish(buffer, ends, reasoning, spec, spec.ToolCall, naturalFinish: spec.ToolCall is null ? "stop" : spec.ToolFinishReason, stop: null);
         }
 
         var natural = spec.IgnoreEos ? spec.MaxTokens : Math.Max(spec.MinTokens, MinNaturalTokens + rng.Next(MaxNaturalTokens - MinNaturalTokens));
@@ -94,6 +95,7 @@ internal static class OutputScriptBuilder
             ToolCall = toolCall,
             FinishReason = finish,
             StopReason = stop,
+            Seed = spec.Seed,
         };
     }
 

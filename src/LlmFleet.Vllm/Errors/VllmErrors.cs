@@ -27,6 +27,10 @@ public static class VllmErrors
         Create(400, $"max_tokens={requestedMaxTokens} cannot be greater than max_model_len=max_total_tokens={maxModelLen}. " +
             $"Please request fewer output tokens. (parameter=max_tokens, value={requestedMaxTokens})", "max_tokens");
 
+    /// <summary>A request vLLM's validators refuse (HTTP 400); the version decides whether <c>param</c> names the field.</summary>
+    public static ErrorResponse Validation(Versions.VllmWire wire, string message, string param) =>
+        Create(400, message, wire.ValidationErrorParam ? param : null);
+
     /// <summary>A prompt that fits but leaves less room than <c>max_tokens</c> asks for (HTTP 400).</summary>
     public static ErrorResponse MaxTokensTooLarge(long maxModelLen, int promptTokens, int maxTokens) =>
         Create(400, $"'max_tokens' or 'max_completion_tokens' is too large: {maxTokens}. This model's maximum context " +

@@ -18,6 +18,9 @@ public sealed class ChatCompletionRequest : GenerationRequest
 
     public int? TopLogprobs { get; set; }
 
+    /// <summary><c>json_object</c> or <c>json_schema</c>: the answer is JSON (that validates against the schema).</summary>
+    public ResponseFormat? ResponseFormat { get; set; }
+
     public List<ToolDefinition>? Tools { get; set; }
 
     /// <summary><c>"none"</c>, <c>"auto"</c>, <c>"required"</c>, or <c>{"type":"function","function":{"name":…}}</c>.</summary>

@@ -28,7 +28,7 @@ public sealed class ChatChoice
     public ChatResponseMessage Message { get; set; } = new();
 
     [JsonIgnore(Condition = JsonIgnoreCondition.Never)]
-    public object? Logprobs { get; set; }
+    public ChatLogprobs? Logprobs { get; set; }
 
     /// <summary><c>stop</c>, <c>length</c>, <c>tool_calls</c> or <c>abort</c>.</summary>
     public string FinishReason { get; set; } = "";

@@ -25,7 +25,7 @@ public sealed class CompletionChoice
     public string Text { get; set; } = "";
 
     [JsonIgnore(Condition = JsonIgnoreCondition.Never)]
-    public object? Logprobs { get; set; }
+    public CompletionLogprobs? Logprobs { get; set; }
 
     public string FinishReason { get; set; } = "";
 

@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Text.Json;
+using LlmFleet.Vllm.OpenAi;
 
 namespace LlmFleet.Vllm.Sse;
 
@@ -23,6 +24,10 @@ public sealed class ChatChunkWriter(string id, long created, string model, strin
     private static readonly JsonEncodedText FunctionValue = JsonEncodedText.Encode("function");
     private static readonly JsonEncodedText NameName = JsonEncodedText.Encode("name");
     private static readonly JsonEncodedText ArgumentsName = JsonEncodedText.Encode("arguments");
+    private static readonly JsonEncodedText TokenName = JsonEncodedText.Encode("token");
+    private static readonly JsonEncodedText LogprobName = JsonEncodedText.Encode("logprob");
+    private static readonly JsonEncodedText BytesName = JsonEncodedText.Encode("bytes");
+    private static readonly JsonEncodedText TopLogprobsName = JsonEncodedText.Encode("top_logprobs");
 
     /// <summary>The opening chunk of a choice: <c>{"role":"assistant","content":""}</c>.</summary>
     public void WriteRole(IBufferWriter<byte> output, int index)
@@ -35,11 +40,11 @@ public sealed class ChatChunkWriter(string id, long created, string model, strin
 
     /// <summary>A text delta (UTF-8); <paramref name="reasoning"/> puts it in the reasoning field.</summary>
     public void WriteContent(IBufferWriter<byte> output, int index, ReadOnlySpan<byte> utf8Text, bool reasoning,
-        string? finishReason = null, string? stopReason = null)
+        string? finishReason = null, string? stopReason = null, IReadOnlyList<TokenLogprob>? logprobs = null)
     {
         var json = BeginChoice(output, index);
         json.WriteString(reasoning ? _reasoningName : ContentName, utf8Text);
-        EndChoice(output, finishReason, stopReason);
+        EndChoice(output, finishReason, stopReason, logprobs);
     }
 
     /// <summary>
@@ -47,7 +52,7 @@ public sealed class ChatChunkWriter(string id, long created, string model, strin
     /// call, later ones append to its <c>arguments</c>.
     /// </summary>
     public void WriteToolCall(IBufferWriter<byte> output, int index, int toolIndex, string? callId, string? functionName,
-        ReadOnlySpan<byte> utf8Arguments, string? finishReason = null)
+        ReadOnlySpan<byte> utf8Arguments, string? finishReason = null, IReadOnlyList<TokenLogprob>? logprobs = null)
     {
         var json = BeginChoice(output, index);
         json.WriteStartArray(ToolCallsName);
@@ -67,7 +72,7 @@ public sealed class ChatChunkWriter(string id, long created, string model, strin
         json.WriteEndObject();
         json.WriteEndObject();
         json.WriteEndArray();
-        EndChoice(output, finishReason, null);
+        EndChoice(output, finishReason, null, logprobs);
     }
 
     /// <summary>An empty delta that only carries the choice's <c>finish_reason</c>.</summary>
@@ -84,9 +89,44 @@ public sealed class ChatChunkWriter(string id, long created, string model, strin
         return json;
     }
 
-    private void EndChoice(IBufferWriter<byte> output, string? finishReason, string? stopReason)
+    private void EndChoice(IBufferWriter<byte> output, string? finishReason, string? stopReason,
+        IReadOnlyList<TokenLogprob>? logprobs = null)
     {
         Json.WriteEndObject(); // the delta
-        EndChoiceEvent(output, finishReason, stopReason, stopReasonOnlyWhenFinished: true);
+        EndChoiceEvent(output, finishReason, stopReason, stopReasonOnlyWhenFinished: true, logprobs);
+    }
+
+    /// <summary><c>{"content":[{"token","logprob","bytes","top_logprobs":[…]}]}</c>, as vLLM's ChatCompletionLogProbs.</summary>
+    private protected override void WriteLogprobs(Utf8JsonWriter json, int index, IReadOnlyList<TokenLogprob> logprobs)
+    {
+        json.WriteStartObject();
+        json.WriteStartArray(ContentName);
+        foreach (var t in logprobs)
+        {
+            WriteCandidate(json, t.Token, t.Logprob ?? 0);
+            json.WriteStartArray(TopLogprobsName);
+            foreach (var a in t.Top ?? [])
+            {
+                WriteCandidate(json, a.Token, a.Logprob);
+                json.WriteEndObject();
+            }
+            json.WriteEndArray();
+            json.WriteEndObject();
+        }
+        json.WriteEndArray();
+        json.WriteEndObject();
+    }
+
+    private static void WriteCandidate(Utf8JsonWriter json, string token, double logprob)
+    {
+        json.WriteStartObject();
+        json.WriteString(TokenName, token);
+        json.WriteNumber(LogprobName, logprob);
+        json.WriteStartArray(BytesName);
+        foreach (var b in System.Text.Encoding.UTF8.GetBytes(token))
+        {
+            json.WriteNumberValue(b);
+        }
+        json.WriteEndArray();
     }
 }

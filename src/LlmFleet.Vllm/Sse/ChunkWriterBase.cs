@@ -31,12 +31,17 @@ public abstract class ChunkWriterBase
     private static readonly JsonEncodedText PromptTokensName = JsonEncodedText.Encode("prompt_tokens");
     private static readonly JsonEncodedText TotalTokensName = JsonEncodedText.Encode("total_tokens");
     private static readonly JsonEncodedText CompletionTokensName = JsonEncodedText.Encode("completion_tokens");
+    private static readonly JsonEncodedText PromptTokensDetailsName = JsonEncodedText.Encode("prompt_tokens_details");
+    private static readonly JsonEncodedText CachedTokensName = JsonEncodedText.Encode("cached_tokens");
 
     private readonly JsonEncodedText _id;
     private readonly JsonEncodedText _object;
     private readonly JsonEncodedText _model;
     private readonly long _created;
     private readonly Utf8JsonWriter _json = new(NullBufferWriter.Instance, WriterOptions);
+    private int _choice;
+    private int _continuousPromptTokens = -1;
+    private Func<int, int>? _completionTokensOfChoice;
 
     private protected ChunkWriterBase(string id, string objectName, long created, string model)
     {
@@ -77,17 +82,40 @@ public abstract class ChunkWriterBase
         json.WriteStartArray(ChoicesName);
         json.WriteStartObject();
         json.WriteNumber(IndexName, index);
+        _choice = index;
         return json;
     }
+
+    /// <summary>
+    /// vLLM's <c>stream_options.continuous_usage_stats</c>: every chunk with a choice also carries the usage so far,
+    /// the prompt and that choice's tokens (<paramref name="completionTokensOfChoice"/>, by choice index).
+    /// </summary>
+    public void UseContinuousUsage(int promptTokens, Func<int, int> completionTokensOfChoice)
+    {
+        _continuousPromptTokens = promptTokens;
+        _completionTokensOfChoice = completionTokensOfChoice;
+    }
+
+    /// <summary>Writes the choice's <c>logprobs</c> object for the chunk's tokens (the endpoint's shape).</summary>
+    private protected abstract void WriteLogprobs(Utf8JsonWriter json, int index, IReadOnlyList<TokenLogprob> logprobs);
 
     /// <summary>
     /// Ends a choice and the event: <c>"logprobs":null,"finish_reason":…,"stop_reason":…}]}</c>. vLLM's text completion
     /// chunks always carry <c>stop_reason</c>; its chat chunks only once the choice has finished
     /// (<paramref name="stopReasonOnlyWhenFinished"/>).
     /// </summary>
-    private protected void EndChoiceEvent(IBufferWriter<byte> output, string? finishReason, string? stopReason, bool stopReasonOnlyWhenFinished)
+    private protected void EndChoiceEvent(IBufferWriter<byte> output, string? finishReason, string? stopReason,
+        bool stopReasonOnlyWhenFinished, IReadOnlyList<TokenLogprob>? logprobs = null)
     {
-        _json.WriteNull(LogprobsName);
+        if (logprobs is null)
+        {
+            _json.WriteNull(LogprobsName);
+        }
+        else
+        {
+            _json.WritePropertyName(LogprobsName);
+            WriteLogprobs(_json, _choice, logprobs);
+        }
         WriteStringOrNull(FinishReasonName, finishReason);
         if (finishReason is not null || !stopReasonOnlyWhenFinished)
         {
@@ -95,6 +123,10 @@ public abstract class ChunkWriterBase
         }
         _json.WriteEndObject();
         _json.WriteEndArray();
+        if (_completionTokensOfChoice is not null)
+        {
+            WriteUsageObject(_json, Usage.Of(_continuousPromptTokens, _completionTokensOfChoice(_choice)));
+        }
         EndEvent(output);
     }
 
@@ -116,6 +148,19 @@ public abstract class ChunkWriterBase
         json.WriteNumber(PromptTokensName, usage.PromptTokens);
         json.WriteNumber(TotalTokensName, usage.TotalTokens);
         json.WriteNumber(CompletionTokensName, usage.CompletionTokens);
+        if (usage.PromptTokensDetails is { } details)
+        {
+            json.WriteStartObject(PromptTokensDetailsName);
+            if (details.CachedTokens is { } cached)
+            {
+                json.WriteNumber(CachedTokensName, cached);
+            }
+            else
+            {
+                json.WriteNull(CachedTokensName);
+            }
+            json.WriteEndObject();
+        }
         json.WriteEndObject();
     }
 

@@ -29,6 +29,9 @@ public sealed record VllmWire
     /// <summary>The finish reason of a choice that called the function a named <c>tool_choice</c> forced.</summary>
     public required string NamedToolFinishReason { get; init; }
 
+    /// <summary>Whether a request-validation error names its parameter in <c>param</c> (vLLM's VLLMValidationError).</summary>
+    public required bool ValidationErrorParam { get; init; }
+
     /// <summary>The values of <c>finished_reason</c> on <c>vllm:request_success_total</c> (vLLM's FinishReason enum).</summary>
     public required IReadOnlyList<string> FinishedReasons { get; init; }
 
@@ -68,6 +71,7 @@ public sealed record VllmWire
                 ReasoningField = v.GetProperty("reasoning_field").GetString()!,
                 ContextOverflow = v.GetProperty("context_overflow").GetString()!,
                 NamedToolFinishReason = v.GetProperty("named_tool_finish_reason").GetString()!,
+                ValidationErrorParam = v.GetProperty("validation_error_param").GetBoolean(),
                 FinishedReasons = [.. v.GetProperty("finished_reasons").EnumerateArray().Select(e => e.GetString()!)],
                 MetricFamilies = v.GetProperty("metric_families").EnumerateArray().Select(e => e.GetString()!).ToFrozenSet(),
                 Sources = v.GetProperty("sources").EnumerateObject().ToDictionary(p => p.Name, p => p.Value.GetString()!),

@@ -11,7 +11,7 @@ public sealed class VllmWireTests
         foreach (var wire in VllmWire.All)
         {
             Assert.Equal(
-                ["context_overflow", "finished_reasons", "metric_families", "named_tool_finish_reason", "reasoning_field", "version"],
+                ["context_overflow", "finished_reasons", "metric_families", "named_tool_finish_reason", "reasoning_field", "validation_error_param", "version"],
                 wire.Sources.Keys.Order());
             Assert.All(wire.Sources.Values, source => Assert.StartsWith("vllm/", source));
             Assert.Contains(wire.ContextOverflow, new[] { VllmWire.OverflowMaxContextLength, VllmWire.OverflowInputTokens });

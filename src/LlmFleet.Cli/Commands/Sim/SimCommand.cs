@@ -85,6 +85,10 @@ internal sealed class SimCommand(CliConsole console) : AsyncCommand<SimCommand.S
         [Description("Whose wire to speak: 0.11, 0.16 or latest (default): reasoning field, error wording, metric families, /version.")]
         public string VllmVersion { get; init; } = "latest";
 
+        [CommandOption("--enable-prompt-tokens-details")]
+        [Description("As vllm serve's flag: usage carries prompt_tokens_details.cached_tokens from the prefix cache.")]
+        public bool EnablePromptTokensDetails { get; init; }
+
         public override ValidationResult Validate() =>
             Instances is < 1 or > 64 ? ValidationResult.Error($"--instances must be 1–64, got {Instances}")
             : Port is < 0 or > 65535 || Port + Instances - 1 > 65535 ? ValidationResult.Error($"--port {Port} leaves no room for {Instances} twins")
@@ -152,6 +156,7 @@ internal sealed class SimCommand(CliConsole console) : AsyncCommand<SimCommand.S
             Runner = s.Runner,
             ReasoningParser = s.ReasoningParser,
             VllmVersion = s.VllmVersion,
+            EnablePromptTokensDetails = s.EnablePromptTokensDetails,
         };
     }
 
