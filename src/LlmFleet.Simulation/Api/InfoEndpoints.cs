@@ -36,6 +36,6 @@ internal static class InfoEndpoints
     public static Task MetricsAsync(HttpContext http, TwinContext twin)
     {
         http.Response.ContentType = MetricsExposition.ContentType;
-        return http.Response.WriteAsync(MetricsExposition.Write(twin.Metrics), http.RequestAborted);
+        return http.Response.WriteAsync(MetricsExposition.Write(twin.Metrics, twin.Profile), http.RequestAborted);
     }
 }

@@ -152,7 +152,7 @@ internal sealed class TwinEngine : IAsyncDisposable
         {
             if (_scheduler.Abort(r))
             {
-                _metrics.RecordAbort(r);
+                // Not counted in the metrics: vLLM's output processor drops an aborted request's stats.
                 r.Finish(EngineFinishReason.Abort);
             }
         }

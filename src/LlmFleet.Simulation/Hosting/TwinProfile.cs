@@ -29,6 +29,12 @@ public sealed record TwinProfile
     /// <summary>Whether chat output starts with reasoning (<see cref="VllmWire.ReasoningField"/>).</summary>
     public required bool Reasoning { get; init; }
 
+    /// <summary><c>--kv-cache-dtype</c>, as <c>vllm:cache_config_info</c> shows it.</summary>
+    public string KvCacheDtype { get; init; } = "auto";
+
+    /// <summary><c>--gpu-memory-utilization</c>, as <c>vllm:cache_config_info</c> shows it.</summary>
+    public double GpuMemoryUtilization { get; init; } = 0.9;
+
     /// <summary>The vLLM version whose wire the twin speaks.</summary>
     public required VllmWire Wire { get; init; }
 
@@ -68,6 +74,8 @@ public sealed record TwinProfile
             HiddenSize = source.Architecture.HiddenSize,
             Reasoning = reasoning,
             Wire = VllmWire.Get(options.VllmVersion),
+            KvCacheDtype = options.KvDtype,
+            GpuMemoryUtilization = options.GpuMemoryUtilization,
         };
     }
 }

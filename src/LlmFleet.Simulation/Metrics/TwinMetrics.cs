@@ -1,13 +1,14 @@
 using LlmFleet.Simulation.Engine;
-using LlmFleet.Vllm.Metrics;
 
 namespace LlmFleet.Simulation.Metrics;
 
 /// <summary>
 /// The metrics vLLM's V1 engine exports, kept the way vLLM counts them (loggers.py / stats.py): prompt tokens once per
 /// request when its first token comes, prefix-cache queries and hits in tokens, TTFT from arrival, inter-token
-/// latency between consecutive tokens, queue time from arrival to first scheduling. The engine thread writes; the
-/// <c>/metrics</c> endpoint reads.
+/// latency between consecutive tokens, queue time from arrival to first scheduling, prefill from scheduling to the
+/// first token, decode from the first to the last token, inference from scheduling to the last token. A request the
+/// client aborted is not counted as finished (vLLM's output processor drops its stats). The engine thread writes;
+/// the <c>/metrics</c> endpoint reads.
 /// </summary>
 internal sealed class TwinMetrics
 {
@@ -18,8 +19,11 @@ internal sealed class TwinMetrics
         [0.01, 0.025, 0.05, 0.075, 0.1, 0.15, 0.2, 0.3, 0.4, 0.5, 0.75, 1.0, 2.5, 5.0, 7.5, 10.0, 20.0, 40.0, 80.0];
     private static readonly double[] RequestLatencyBuckets =
         [0.3, 0.5, 0.8, 1.0, 1.5, 2.0, 2.5, 5.0, 10.0, 15.0, 20.0, 30.0, 40.0, 50.0, 60.0, 120.0, 240.0, 480.0, 960.0, 1920.0, 7680.0];
+    private static readonly double[] IterationTokenBuckets = [1, 8, 16, 32, 64, 128, 256, 512, 1024, 2048, 4096, 8192, 16384];
+    private static readonly double[] NBuckets = [1, 2, 5, 10, 20];
 
     private long _promptTokens;
+    private long _cachedPromptTokens;
     private long _generationTokens;
     private long _prefixQueries;
     private long _prefixHits;
@@ -34,6 +38,9 @@ internal sealed class TwinMetrics
         ModelName = modelName;
         PromptTokensPerRequest = new Histogram(Histogram.OneTwoFive(maxModelLen));
         GenerationTokensPerRequest = new Histogram(Histogram.OneTwoFive(maxModelLen));
+        MaxNumGenerationTokens = new Histogram(Histogram.OneTwoFive(maxModelLen));
+        ParamsMaxTokens = new Histogram(Histogram.OneTwoFive(maxModelLen));
+        PrefillKvComputedTokens = new Histogram(Histogram.OneTwoFive(maxModelLen));
     }
 
     public string ModelName { get; }
@@ -42,15 +49,36 @@ internal sealed class TwinMetrics
 
     public Histogram InterTokenLatency { get; } = new(ItlBuckets);
 
+    public Histogram RequestTimePerOutputToken { get; } = new(ItlBuckets);
+
     public Histogram E2eLatency { get; } = new(RequestLatencyBuckets);
 
     public Histogram QueueTime { get; } = new(RequestLatencyBuckets);
+
+    public Histogram InferenceTime { get; } = new(RequestLatencyBuckets);
+
+    public Histogram PrefillTime { get; } = new(RequestLatencyBuckets);
+
+    public Histogram DecodeTime { get; } = new(RequestLatencyBuckets);
+
+    public Histogram IterationTokens { get; } = new(IterationTokenBuckets);
+
+    public Histogram ParamsN { get; } = new(NBuckets);
 
     public Histogram PromptTokensPerRequest { get; }
 
     public Histogram GenerationTokensPerRequest { get; }
 
+    public Histogram MaxNumGenerationTokens { get; }
+
+    public Histogram ParamsMaxTokens { get; }
+
+    public Histogram PrefillKvComputedTokens { get; }
+
     public long PromptTokens => Volatile.Read(ref _promptTokens);
+
+    /// <summary>Prompt tokens the prefix cache held, counted with <see cref="PromptTokens"/>.</summary>
+    public long CachedPromptTokens => Volatile.Read(ref _cachedPromptTokens);
 
     public long GenerationTokens => Volatile.Read(ref _generationTokens);
 
@@ -66,14 +94,13 @@ internal sealed class TwinMetrics
 
     public double KvCacheUsage => Volatile.Read(ref _kvUsage);
 
-    /// <summary>Finished requests for a <c>finished_reason</c> label value.</summary>
-    public long Finished(EngineFinishReason reason) => Volatile.Read(ref _finished[(int)reason]);
-
-    public static string Label(EngineFinishReason reason) => reason switch
+    /// <summary>Finished requests for a <c>finished_reason</c> label value (0 for reasons the twin never ends with).</summary>
+    public long Finished(string reason) => reason switch
     {
-        EngineFinishReason.Stop => "stop",
-        EngineFinishReason.Length => "length",
-        _ => "abort",
+        "stop" => Volatile.Read(ref _finished[(int)EngineFinishReason.Stop]),
+        "length" => Volatile.Read(ref _finished[(int)EngineFinishReason.Length]),
+        "abort" => Volatile.Read(ref _finished[(int)EngineFinishReason.Abort]),
+        _ => 0,
     };
 
     public void SetSchedulerState(int running, int waiting, double kvUsage)
@@ -89,11 +116,13 @@ internal sealed class TwinMetrics
         Add(ref _prefixHits, batch.PrefixHitTokens);
         Add(ref _preemptions, batch.Preemptions);
         Add(ref _generationTokens, emitted.Count);
+        long promptTokens = 0;
         foreach (var r in emitted)
         {
             if (r.NumOutput == 1)
             {
-                Add(ref _promptTokens, r.PromptTokens);
+                promptTokens += r.PromptTokens;
+                Add(ref _cachedPromptTokens, r.CachedPromptTokens);
                 TimeToFirstToken.Observe(time.GetElapsedTime(r.ArrivalTimestamp, now).TotalSeconds);
             }
             else
@@ -105,21 +134,46 @@ internal sealed class TwinMetrics
         {
             if (r.PrefillOnly)
             {
-                Add(ref _promptTokens, r.PromptTokens);
+                promptTokens += r.PromptTokens;
+                Add(ref _cachedPromptTokens, r.CachedPromptTokens);
             }
             RecordFinished(r, r.PlannedFinish, now, time);
         }
+        Add(ref _promptTokens, promptTokens);
+        IterationTokens.Observe(promptTokens + emitted.Count); // vLLM: the step's prompt and generation tokens
     }
-
-    public void RecordAbort(EngineRequest r) => Interlocked.Increment(ref _finished[(int)EngineFinishReason.Abort]);
 
     private void RecordFinished(EngineRequest r, EngineFinishReason reason, long now, TimeProvider time)
     {
         Interlocked.Increment(ref _finished[(int)reason]);
+        var scheduled = r.FirstScheduledTimestamp;
+        var firstToken = r.PrefillOnly ? now : r.FirstTokenTimestamp;
+        var decode = time.GetElapsedTime(firstToken, now).TotalSeconds;
         E2eLatency.Observe(time.GetElapsedTime(r.ArrivalTimestamp, now).TotalSeconds);
-        QueueTime.Observe(time.GetElapsedTime(r.ArrivalTimestamp, r.FirstScheduledTimestamp).TotalSeconds);
+        QueueTime.Observe(time.GetElapsedTime(r.ArrivalTimestamp, scheduled).TotalSeconds);
+        PrefillTime.Observe(time.GetElapsedTime(scheduled, firstToken).TotalSeconds);
+        InferenceTime.Observe(time.GetElapsedTime(scheduled, now).TotalSeconds);
+        DecodeTime.Observe(decode);
         PromptTokensPerRequest.Observe(r.PromptTokens);
         GenerationTokensPerRequest.Observe(r.NumOutput);
+        PrefillKvComputedTokens.Observe(r.PromptTokens - r.CachedPromptTokens);
+        // vLLM: decode time over the tokens after the first; 0 for a one-token answer.
+        RequestTimePerOutputToken.Observe(r.NumOutput > 1 ? decode / (r.NumOutput - 1) : 0);
+        if (r.MaxTokensParam > 0)
+        {
+            ParamsMaxTokens.Observe(r.MaxTokensParam);
+        }
+        if (r.Group is { } group)
+        {
+            group.Finished++;
+            group.MaxGenerated = Math.Max(group.MaxGenerated, r.NumOutput);
+            if (group.Finished == group.N)
+            {
+                // vLLM records n and the longest output of a parent request once all its children are done.
+                ParamsN.Observe(group.N);
+                MaxNumGenerationTokens.Observe(group.MaxGenerated);
+            }
+        }
     }
 
     private static void Add(ref long field, long value)
@@ -129,15 +183,4 @@ internal sealed class TwinMetrics
             Interlocked.Add(ref field, value);
         }
     }
-
-    /// <summary>The names this twin exports, for documentation and tests.</summary>
-    public static IReadOnlyList<string> ExportedNames { get; } =
-    [
-        VllmMetricNames.NumRequestsRunning, VllmMetricNames.NumRequestsWaiting, VllmMetricNames.KvCacheUsagePerc,
-        VllmMetricNames.PromptTokensTotal, VllmMetricNames.GenerationTokensTotal, VllmMetricNames.PrefixCacheQueriesTotal,
-        VllmMetricNames.PrefixCacheHitsTotal, VllmMetricNames.NumPreemptionsTotal, VllmMetricNames.RequestSuccessTotal,
-        VllmMetricNames.TimeToFirstTokenSeconds, VllmMetricNames.InterTokenLatencySeconds,
-        VllmMetricNames.E2eRequestLatencySeconds, VllmMetricNames.RequestQueueTimeSeconds,
-        VllmMetricNames.RequestPromptTokens, VllmMetricNames.RequestGenerationTokens,
-    ];
 }

@@ -105,7 +105,7 @@ public sealed class FaultTests
     }
 
     [Fact]
-    public async Task DropStream_AfterFiveTokens_ClosesWithoutDone()
+    public async Task DropStream_AfterFiveTokens_ClosesWithoutDoneAndIsNotCountedAsFinished()
     {
         await using var twin = await Twins.StartAsync(speed: 10, o => o with { ReasoningParser = "none" });
         using var http = Twins.Http(twin);
@@ -118,8 +118,16 @@ public sealed class FaultTests
             .Select(c => c[0].GetProperty("delta").TryGetProperty("content", out var t) ? t.GetString() : ""));
         // At most five tokens (words and marks); a reset may also discard what the client had not read yet.
         Assert.InRange(text.Split(' ', StringSplitOptions.RemoveEmptyEntries).Length, 0, 5);
+        // The engine aborts the request; vLLM does not count an aborted request as finished (no abort, no latency).
         var metrics = await http.GetStringAsync("metrics", Ct);
-        Assert.Equal(1, PrometheusText.Sum(metrics, VllmMetricNames.RequestSuccessTotal, ("finished_reason", "abort")));
+        for (var i = 0; i < 100 && PrometheusText.Sum(metrics, VllmMetricNames.NumRequestsRunning) is not 0.0; i++)
+        {
+            await Task.Delay(20, Ct);
+            metrics = await http.GetStringAsync("metrics", Ct);
+        }
+        Assert.Equal(0, PrometheusText.Sum(metrics, VllmMetricNames.NumRequestsRunning));
+        Assert.Equal(0, PrometheusText.Sum(metrics, VllmMetricNames.RequestSuccessTotal, ("finished_reason", "abort")));
+        Assert.Equal(0, PrometheusText.Sum(metrics, VllmMetricNames.E2eRequestLatencySeconds + "_count"));
     }
 
     [Fact]
