@@ -30,11 +30,18 @@ public sealed record FaultOptions
     /// <summary>Close streamed responses abruptly after this many tokens (default: never).</summary>
     public int? DropStreamAfterTokens { get; init; }
 
+    /// <summary>
+    /// After this many tokens a stream still answered 200 carries vLLM's error event (<c>data: {"error": …}</c>) and
+    /// then <c>data: [DONE]</c>, as vLLM reports an engine failure mid-stream (default: never).
+    /// </summary>
+    public int? MidStreamErrorAfterTokens { get; init; }
+
     /// <summary><c>/health</c> answers 503 (the engine is dead) while requests are still served.</summary>
     public bool Unhealthy { get; init; }
 
     [JsonIgnore]
-    public bool Any => Crash || Hang || Slow != 1.0 || ErrorRate > 0 || DropStreamAfterTokens is not null || Unhealthy;
+    public bool Any => Crash || Hang || Slow != 1.0 || ErrorRate > 0 || DropStreamAfterTokens is not null ||
+        MidStreamErrorAfterTokens is not null || Unhealthy;
 
     /// <exception cref="ArgumentException">A value out of range, naming the field.</exception>
     public FaultOptions Validate()
@@ -55,12 +62,16 @@ public sealed record FaultOptions
         {
             throw new ArgumentException($"drop_stream_after_tokens must be 0 or more, got {DropStreamAfterTokens}");
         }
+        if (MidStreamErrorAfterTokens is < 0)
+        {
+            throw new ArgumentException($"mid_stream_error_after_tokens must be 0 or more, got {MidStreamErrorAfterTokens}");
+        }
         return this;
     }
 
     /// <summary>
     /// Parses the command-line form: comma-separated <c>crash</c>, <c>hang</c>, <c>unhealthy</c>, <c>slow=K</c>,
-    /// <c>error=FRACTION[:STATUS]</c>, <c>drop_stream=K</c>; e.g. <c>slow=2,error=0.1:503</c>. Empty or <c>none</c>: no faults.
+    /// <c>error=FRACTION[:STATUS]</c>, <c>drop_stream=K</c>, <c>mid_stream_error=K</c>; e.g. <c>slow=2,error=0.1:503</c>. Empty or <c>none</c>: no faults.
     /// </summary>
     /// <exception cref="ArgumentException">An unknown fault or a bad value.</exception>
     public static FaultOptions Parse(string spec)
@@ -79,9 +90,10 @@ public sealed record FaultOptions
                 "unhealthy" => faults with { Unhealthy = true },
                 "slow" => faults with { Slow = Number(key, value) },
                 "drop_stream" => faults with { DropStreamAfterTokens = (int)Number(key, value) },
+                "mid_stream_error" => faults with { MidStreamErrorAfterTokens = (int)Number(key, value) },
                 "error" => ParseError(faults, value),
                 _ => throw new ArgumentException(
-                    $"unknown fault '{raw}'; use crash, hang, unhealthy, slow=K, error=FRACTION[:500|503], drop_stream=K"),
+                    $"unknown fault '{raw}'; use crash, hang, unhealthy, slow=K, error=FRACTION[:500|503], drop_stream=K, mid_stream_error=K"),
             };
         }
         return faults.Validate();

@@ -29,6 +29,10 @@ public sealed class FaultOptionsTests
     }
 
     [Fact]
+    public void Parse_MidStreamError_SetsItsTokenCount() =>
+        Assert.Equal(3, FaultOptions.Parse("mid_stream_error=3").MidStreamErrorAfterTokens);
+
+    [Fact]
     public void Parse_EmptyOrNone_IsNoFault() =>
         Assert.False(FaultOptions.Parse("").Any || FaultOptions.Parse("none").Any);
 }

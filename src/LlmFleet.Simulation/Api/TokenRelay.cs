@@ -6,7 +6,7 @@ namespace LlmFleet.Simulation.Api;
 
 /// <summary>
 /// The streaming loop chat and text completions share: wake on each engine step, hand every choice its new tokens,
-/// cut the stream where a <c>drop_stream</c> fault says, flush per step, then the optional usage chunk and
+/// cut the stream where a <c>drop_stream</c> or <c>mid_stream_error</c> fault says, flush per step, then the optional usage chunk and
 /// <c>data: [DONE]</c>. Only how a choice's tokens become a chunk differs between the two endpoints.
 /// </summary>
 internal static class TokenRelay
@@ -24,7 +24,9 @@ internal static class TokenRelay
         while (remaining > 0)
         {
             await run.Signal.WaitAsync();
-            var dropAfter = twin.Faults.Current.DropStreamAfterTokens;
+            var faults = twin.Faults.Current;
+            // Both faults cut the stream after a token count: drop_stream by a reset, mid_stream_error by vLLM's error event.
+            var dropAfter = faults.DropStreamAfterTokens ?? faults.MidStreamErrorAfterTokens;
             for (var i = 0; i < n; i++)
             {
                 if (done[i])
@@ -53,7 +55,14 @@ internal static class TokenRelay
             }
             if (dropAfter is { } limit && sent >= limit)
             {
-                await DropStreamFault.CutAsync(http, output, run);
+                if (faults.DropStreamAfterTokens is not null)
+                {
+                    await DropStreamFault.CutAsync(http, output, run);
+                }
+                else
+                {
+                    await MidStreamErrorFault.WriteAsync(http, output, run);
+                }
                 return;
             }
             var flush = await output.FlushAsync(http.RequestAborted);

@@ -18,6 +18,8 @@ internal sealed class FaultsBody
 
     public int? DropStreamAfterTokens { get; set; }
 
+    public int? MidStreamErrorAfterTokens { get; set; }
+
     public bool Unhealthy { get; set; }
 
     public FaultOptions ToOptions() => new()
@@ -28,6 +30,7 @@ internal sealed class FaultsBody
         ErrorRate = ErrorRate,
         ErrorStatus = ErrorStatus,
         DropStreamAfterTokens = DropStreamAfterTokens,
+        MidStreamErrorAfterTokens = MidStreamErrorAfterTokens,
         Unhealthy = Unhealthy,
     };
 
@@ -39,6 +42,7 @@ internal sealed class FaultsBody
         ErrorRate = f.ErrorRate,
         ErrorStatus = f.ErrorStatus,
         DropStreamAfterTokens = f.DropStreamAfterTokens,
+        MidStreamErrorAfterTokens = f.MidStreamErrorAfterTokens,
         Unhealthy = f.Unhealthy,
     };
 }

@@ -131,6 +131,28 @@ public sealed class FaultTests
     }
 
     [Fact]
+    public async Task MidStreamError_SetAtRunTime_200StreamEndsWithVllmsErrorEventThenDone()
+    {
+        await using var twin = await Twins.StartAsync(speed: 10, o => o with { ReasoningParser = "none" });
+        using var http = Twins.Http(twin);
+        var set = await http.SendAsync(Sse.Post("sim/faults", """{"mid_stream_error_after_tokens":5}"""), Ct);
+        Assert.Equal(HttpStatusCode.OK, set.StatusCode);
+
+        var (response, events) = await Sse.ReadAllAsync(http, Chat, Prompts.ChatJson("Hi", 200), Ct);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.True(events[^1].IsDone);
+        var error = events[^2].Json.GetProperty("error");
+        Assert.Equal(500, error.GetProperty("code").GetInt32());
+        Assert.Equal("InternalServerError", error.GetProperty("type").GetString());
+        Assert.Contains("EngineCore encountered an issue", error.GetProperty("message").GetString());
+        var content = events[..^2].Select(e => e.Json.GetProperty("choices")).Where(c => c.GetArrayLength() > 0)
+            .Select(c => c[0].GetProperty("delta").TryGetProperty("content", out var t) ? t.GetString() : "");
+        Assert.Equal(5, string.Concat(content).Split(' ', StringSplitOptions.RemoveEmptyEntries).Length);
+        Assert.DoesNotContain(events[..^2], e => e.Json.GetProperty("choices").EnumerateArray().Any(c => c.GetProperty("finish_reason").ValueKind != JsonValueKind.Null));
+    }
+
+    [Fact]
     public async Task Unhealthy_HealthIs503_WhileRequestsAreServed()
     {
         await using var twin = await Twins.StartAsync(configure: o => o with { Faults = new FaultOptions { Unhealthy = true } });

@@ -70,7 +70,7 @@ internal sealed class SimCommand(CliConsole console) : AsyncCommand<SimCommand.S
         public int Seed { get; init; }
 
         [CommandOption("--faults <SPEC>")]
-        [Description("Faults from the start: crash, hang, unhealthy, slow=K, error=FRACTION[[:500|503]], drop_stream=K (comma-separated). Change them later with POST /sim/faults.")]
+        [Description("Faults from the start: crash, hang, unhealthy, slow=K, error=FRACTION[[:500|503]], drop_stream=K, mid_stream_error=K (comma-separated). Change them later with POST /sim/faults.")]
         public string? Faults { get; init; }
 
         [CommandOption("--runner <KIND>")]
