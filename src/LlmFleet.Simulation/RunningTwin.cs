@@ -20,6 +20,12 @@ public sealed class RunningTwin : IAsyncDisposable
     /// <summary>The root URL, e.g. <c>http://127.0.0.1:41234/</c>; the OpenAI API is under <c>v1/</c>.</summary>
     public Uri BaseAddress { get; }
 
+    /// <summary>The twin's simulated dcgm-exporter (GPU utilisation, memory, power) for <c>monitoring.exporters</c>.</summary>
+    public Uri DcgmExporter => new(BaseAddress, Gpu.SimulatedExporters.DcgmPath.TrimStart('/'));
+
+    /// <summary>The twin's simulated node exporter (host memory, disk I/O, process health) for <c>monitoring.exporters</c>.</summary>
+    public Uri NodeExporter => new(BaseAddress, Gpu.SimulatedExporters.NodePath.TrimStart('/'));
+
     /// <summary>The name clients send as <c>model</c>.</summary>
     public string ServedModelName => _twin.Profile.ServedModelName;
 

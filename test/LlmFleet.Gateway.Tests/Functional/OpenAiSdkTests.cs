@@ -50,7 +50,7 @@ public sealed class OpenAiSdkTests
             BinaryData.FromString("""{"type":"object","properties":{"gpu":{"type":"string"}},"required":["gpu"]}"""));
         var options = new ChatCompletionOptions { Tools = { tool }, ToolChoice = ChatToolChoice.CreateFunctionChoice("get_gpu_price"), MaxOutputTokenCount = 64 };
         ChatCompletion completion = await chat.CompleteChatAsync([new UserChatMessage("What does an H200 cost?")], options, TestContext.Current.CancellationToken);
-        Assert.Equal(ChatFinishReason.ToolCalls, completion.FinishReason);
+        Assert.Equal(ChatFinishReason.Stop, completion.FinishReason); // vLLM answers "stop" for a named tool_choice
         Assert.Equal("get_gpu_price", Assert.Single(completion.ToolCalls).FunctionName);
     }
 

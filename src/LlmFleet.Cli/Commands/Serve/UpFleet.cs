@@ -1,5 +1,6 @@
 using LlmFleet.Gateway.Configuration;
 using LlmFleet.Gateway.Routing;
+using LlmFleet.Monitoring;
 using LlmFleet.Simulation;
 
 namespace LlmFleet.Cli.Commands.Serve;
@@ -22,7 +23,7 @@ internal static class UpFleet
         Seed = seed,
     };
 
-    public static FleetConfig Config(IEnumerable<RunningTwin> twins, string policy) => new()
+    public static FleetConfig Config(IReadOnlyList<RunningTwin> twins, string policy) => new()
     {
         Models =
         [
@@ -35,6 +36,11 @@ internal static class UpFleet
             },
         ],
         ShutdownTimeout = TimeSpan.FromSeconds(10),
+        // Each twin also stands for its node's exporters, so the dashboard shows GPU and host panels next to vLLM's.
+        Monitoring = new MonitoringConfig
+        {
+            Exporters = [.. twins.Select(t => new ExporterConfig(t.BaseAddress, t.DcgmExporter, t.NodeExporter))],
+        },
     };
 
     public static string CurlLine(Uri openAiEndpoint) =>
