@@ -40,6 +40,7 @@ public sealed class SimCommandTests
     [InlineData("--instances", "0", "--instances")]
     [InlineData("--faults", "explode=1", "--faults")]
     [InlineData("--gpu", "tpu-v9", "tpu-v9")]
+    [InlineData("--vllm-version", "0.9", "--vllm-version must be one of 0.11, 0.16, latest")]
     public async Task Sim_BadInput_Exits2NamingTheProblem(string option, string value, string expected)
     {
         var r = await CliRun.RunAsync("sim", "glm-5.2", "--quant", "fp8", "--gpus", "8", "--port", "0", option, value);
