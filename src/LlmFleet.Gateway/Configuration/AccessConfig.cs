@@ -26,6 +26,10 @@ public sealed record AccessConfig
     /// <summary>Null: counters in this process. <c>redis://host:port</c>: counters shared by every replica.</summary>
     public string? Limits { get; init; }
 
+    /// <summary>What the limits do while their store cannot be reached: <see cref="LimitsConfigParser.Open"/> (default,
+    /// admit and count locally) or <see cref="LimitsConfigParser.Closed"/> (answer 503).</summary>
+    public string OnStoreFailure { get; init; } = LimitsConfigParser.Open;
+
     /// <summary>How often the key cache reloads from the store (revocations by another process take at most this long). Default 2 s.</summary>
     public TimeSpan KeyRefresh { get; init; } = TimeSpan.FromSeconds(2);
 

@@ -9,7 +9,7 @@ namespace LlmFleet.Gateway.Configuration;
 /// </summary>
 public static class AccessConfigParser
 {
-    public static AccessConfig Parse(object? auth, string? limits, object? usage, string listen, List<string> errors)
+    public static AccessConfig Parse(object? auth, object? limits, object? usage, string listen, List<string> errors)
     {
         ArgumentNullException.ThrowIfNull(errors);
         var config = new AccessConfig();
@@ -61,17 +61,7 @@ public static class AccessConfigParser
             errors.Add($"auth: the gateway listens on {listen}, beyond this machine; write `auth: keys` to require API keys " +
                 "(or `auth: none` to serve anyone who can reach it)");
         }
-        if (limits is not null)
-        {
-            if (!Uri.TryCreate(limits, UriKind.Absolute, out var uri) || uri.Scheme != "redis" || string.IsNullOrEmpty(uri.Host))
-            {
-                errors.Add($"limits: '{limits}' is not redis://host:port (leave it out to keep counters in this process)");
-            }
-            else
-            {
-                config = config with { Limits = limits };
-            }
-        }
+        config = LimitsConfigParser.Parse(limits, config, errors);
         return ParseUsage(usage, config, errors);
     }
 

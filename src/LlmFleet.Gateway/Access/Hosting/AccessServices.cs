@@ -49,7 +49,7 @@ public static class AccessServices
         {
             services.AddSingleton<KeyCache>();
             services.AddSingleton<IRateLimits>(sp => access.Limits is { } redis
-                ? RedisLimits.ConnectAsync(redis, sp.GetRequiredService<ILogger<RedisLimits>>()).GetAwaiter().GetResult()
+                ? RedisLimits.ConnectAsync(redis, sp.GetRequiredService<ILogger<RedisLimits>>(), access.OnStoreFailure).GetAwaiter().GetResult()
                 : new InProcessLimits());
         }
         services.AddSingleton(sp => new AccessStartup(access, sp.GetRequiredService<IAccessStore>(), sp.GetService<KeyCache>(),
