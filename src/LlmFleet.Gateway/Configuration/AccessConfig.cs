@@ -39,5 +39,9 @@ public sealed record AccessConfig
     /// <summary>Internal price per million generated tokens. Default 0.</summary>
     public decimal PricePerMillionCompletion { get; init; }
 
+    /// <summary><c>usage.spool</c>: the file the ledger keeps rows in while its store is down. Default: beside a SQLite
+    /// store, or <c>usage-spool.jsonl</c> in the fleet file's folder.</summary>
+    public string? UsageSpool { get; init; }
+
     public bool KeysRequired => Auth == AuthModes.Keys;
 }

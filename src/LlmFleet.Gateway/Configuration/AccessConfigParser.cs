@@ -94,9 +94,18 @@ public static class AccessConfigParser
         }
         foreach (var (k, v) in map)
         {
+            if (k as string == "spool")
+            {
+                config = config with { UsageSpool = string.IsNullOrWhiteSpace(v as string) ? null : (string)v };
+                if (config.UsageSpool is null)
+                {
+                    errors.Add("usage.spool: a file path is required");
+                }
+                continue;
+            }
             if (k as string != "price_per_million" || v is not IDictionary<object, object> prices)
             {
-                errors.Add($"usage.{k}: unknown entry (price_per_million: {{ prompt, completion }})");
+                errors.Add($"usage.{k}: unknown entry (price_per_million: {{ prompt, completion }}, spool)");
                 continue;
             }
             foreach (var (pk, pv) in prices)
