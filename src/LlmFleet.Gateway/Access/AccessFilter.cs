@@ -46,6 +46,12 @@ internal sealed class AccessFilter(AccessConfig config, KeyCache? keys, IRateLim
                     estimated = true;
                 }
                 var decision = await limits!.AcquireAsync(key, estimate.Total, now, context.RequestAborted);
+                if (decision.Refused == LimitKind.StoreUnavailable)
+                {
+                    return await RefuseAsync(context, 503, "limits_unavailable",
+                        "The rate-limit store cannot be reached, and this gateway refuses limited keys until it can (limits.on_store_failure: closed). Try again shortly.",
+                        retryAfterSeconds: 1);
+                }
                 if (!decision.Allowed)
                 {
                     var seconds = (long)Math.Ceiling(decision.RetryAfter.TotalSeconds);

@@ -26,6 +26,10 @@ public sealed record AccessConfig
     /// <summary>Null: counters in this process. <c>redis://host:port</c>: counters shared by every replica.</summary>
     public string? Limits { get; init; }
 
+    /// <summary>What the limits do while their store cannot be reached: <see cref="LimitsConfigParser.Open"/> (default,
+    /// admit and count locally) or <see cref="LimitsConfigParser.Closed"/> (answer 503).</summary>
+    public string OnStoreFailure { get; init; } = LimitsConfigParser.Open;
+
     /// <summary>How often the key cache reloads from the store (revocations by another process take at most this long). Default 2 s.</summary>
     public TimeSpan KeyRefresh { get; init; } = TimeSpan.FromSeconds(2);
 
@@ -34,6 +38,10 @@ public sealed record AccessConfig
 
     /// <summary>Internal price per million generated tokens. Default 0.</summary>
     public decimal PricePerMillionCompletion { get; init; }
+
+    /// <summary><c>usage.spool</c>: the file the ledger keeps rows in while its store is down. Default: beside a SQLite
+    /// store, or <c>usage-spool.jsonl</c> in the fleet file's folder.</summary>
+    public string? UsageSpool { get; init; }
 
     public bool KeysRequired => Auth == AuthModes.Keys;
 }

@@ -9,7 +9,7 @@ namespace LlmFleet.Gateway.Configuration;
 /// </summary>
 public static class AccessConfigParser
 {
-    public static AccessConfig Parse(object? auth, string? limits, object? usage, string listen, List<string> errors)
+    public static AccessConfig Parse(object? auth, object? limits, object? usage, string listen, List<string> errors)
     {
         ArgumentNullException.ThrowIfNull(errors);
         var config = new AccessConfig();
@@ -61,17 +61,7 @@ public static class AccessConfigParser
             errors.Add($"auth: the gateway listens on {listen}, beyond this machine; write `auth: keys` to require API keys " +
                 "(or `auth: none` to serve anyone who can reach it)");
         }
-        if (limits is not null)
-        {
-            if (!Uri.TryCreate(limits, UriKind.Absolute, out var uri) || uri.Scheme != "redis" || string.IsNullOrEmpty(uri.Host))
-            {
-                errors.Add($"limits: '{limits}' is not redis://host:port (leave it out to keep counters in this process)");
-            }
-            else
-            {
-                config = config with { Limits = limits };
-            }
-        }
+        config = LimitsConfigParser.Parse(limits, config, errors);
         return ParseUsage(usage, config, errors);
     }
 
@@ -104,9 +94,18 @@ public static class AccessConfigParser
         }
         foreach (var (k, v) in map)
         {
+            if (k as string == "spool")
+            {
+                config = config with { UsageSpool = string.IsNullOrWhiteSpace(v as string) ? null : (string)v };
+                if (config.UsageSpool is null)
+                {
+                    errors.Add("usage.spool: a file path is required");
+                }
+                continue;
+            }
             if (k as string != "price_per_million" || v is not IDictionary<object, object> prices)
             {
-                errors.Add($"usage.{k}: unknown entry (price_per_million: {{ prompt, completion }})");
+                errors.Add($"usage.{k}: unknown entry (price_per_million: {{ prompt, completion }}, spool)");
                 continue;
             }
             foreach (var (pk, pv) in prices)

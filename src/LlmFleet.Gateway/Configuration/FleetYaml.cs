@@ -30,7 +30,8 @@ public sealed class FleetYaml
 
     public string? Store { get; set; }
 
-    public string? Limits { get; set; }
+    /// <summary><c>redis://…</c> or a mapping <c>{ store, on_store_failure }</c>; see <see cref="LimitsConfigParser"/>.</summary>
+    public object? Limits { get; set; }
 
     public object? Usage { get; set; }
 

@@ -222,6 +222,13 @@ internal sealed partial class GatewayForwarder(
         }
         if (error == ForwarderError.RequestTimedOut)
         {
+            // Nothing reached the client: a backend that went silent (a partition, a hung process) costs this request
+            // one first-byte timeout, not an error.
+            if (exchange.CanRetry())
+            {
+                Log.Retrying(logger, pool.Name, backend.State.Name, "no answer within the first-byte timeout");
+                return false;
+            }
             await OpenAiErrors.WriteAsync(context, 504, $"the backend for model '{pool.Name}' did not answer within {pool.Config.Timeouts.FirstToken.TotalSeconds:0.###} s");
             return true;
         }

@@ -31,9 +31,7 @@ public static class GatewayHost
         {
             k.AddServerHeader = false;
             // The gateway enforces its own (larger, configurable) body limit and answers 413 in OpenAI's shape.
-            k.Limits.MaxRequestBodySize = null;
-            k.Limits.MinRequestBodyDataRate = null;
-            k.Limits.MinResponseDataRate = null;
+            ServerLimits.Apply(k.Limits);
         });
         builder.Logging.SetMinimumLevel(options.MinimumLogLevel);
         builder.Logging.AddFilter("Microsoft", LogLevel.Warning);

@@ -71,4 +71,25 @@ public sealed class AccessConfigParserTests
         var e = Assert.Throws<FleetConfigException>(() => Gateway.Hosting.GatewayHost.Build(new Gateway.Hosting.GatewayOptions { Config = config, Urls = "http://0.0.0.0:0" }));
         Assert.Contains("auth: keys", e.Message, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void Parse_LimitsMapping_ReadsStoreAndOnStoreFailure()
+    {
+        var config = FleetConfigLoader.Parse("limits: { store: redis://10.0.0.5:6379, on_store_failure: closed }\nusage: { spool: /var/lib/llmfleet/spool.jsonl }\n" + Models);
+        Assert.Equal("redis://10.0.0.5:6379", config.Access.Limits);
+        Assert.Equal(LimitsConfigParser.Closed, config.Access.OnStoreFailure);
+        Assert.Equal("/var/lib/llmfleet/spool.jsonl", config.Access.UsageSpool);
+        Assert.Equal(LimitsConfigParser.Open, FleetConfigLoader.Parse("limits: redis://10.0.0.5:6379\n" + Models).Access.OnStoreFailure);
+    }
+
+    [Theory]
+    [InlineData("limits: { store: redis://h:6379, on_store_failure: maybe }", "limits.on_store_failure: 'maybe' is not `open` or `closed`")]
+    [InlineData("limits: { on_store_failure: open }", "limits.store: required")]
+    [InlineData("limits: { store: redis://h:6379, windows: fixed }", "limits.windows: unknown entry")]
+    [InlineData("limits: { store: http://h:6379 }", "limits.store: 'http://h:6379' is not redis://host:port")]
+    public void Parse_BadLimits_IsAnErrorNamingTheEntry(string yaml, string expected)
+    {
+        var e = Assert.Throws<FleetConfigException>(() => FleetConfigLoader.Parse(yaml + "\n" + Models));
+        Assert.Contains(expected, e.Message, StringComparison.Ordinal);
+    }
 }

@@ -103,4 +103,23 @@ public sealed class UsageLedgerTests
         await registry.CollectAndExportAsTextAsync(text, Ct);
         Assert.Contains("llmfleet_usage_dropped_total 2", System.Text.Encoding.UTF8.GetString(text.ToArray()), StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task Spool_LeftByAKilledGateway_IsWrittenAtTheNextStart_CutLastLineSkipped()
+    {
+        var (access, store) = AccessFleet.NewSetup();
+        var spoolPath = Path.Combine(Path.GetDirectoryName(store["sqlite:".Length..])!, "spool.jsonl");
+        var spooled = Enumerable.Range(0, 3).Select(i => new UsageRecord
+        {
+            Time = DateTimeOffset.UnixEpoch.AddDays(i), KeyId = "key_spooled", Model = "glm-5.2", Backend = "127.0.0.1:1", PromptTokens = 10 + i, Status = 200,
+        }).ToList();
+        await new UsageSpool(spoolPath).AppendAsync(spooled);
+        await File.AppendAllTextAsync(spoolPath, "{\"t\":17964", Ct); // the append a SIGKILL cut short
+        await using (var fleet = await AccessFleet.StartAsync(store: store, access: access with { UsageSpool = spoolPath }))
+        {
+            await Poll.UntilAsync(async () => (await RowsAsync(store)).Count(r => r.Key == "key_spooled") == 3, RunningFleet.Patience, "the spooled rows");
+        }
+        Assert.Equal([10L, 11L, 12L], (await RowsAsync(store)).Where(r => r.Key == "key_spooled").Select(r => r.Prompt));
+        Assert.False(new UsageSpool(spoolPath).HasRows);
+    }
 }

@@ -49,7 +49,7 @@ public static class AccessServices
         {
             services.AddSingleton<KeyCache>();
             services.AddSingleton<IRateLimits>(sp => access.Limits is { } redis
-                ? RedisLimits.ConnectAsync(redis, sp.GetRequiredService<ILogger<RedisLimits>>()).GetAwaiter().GetResult()
+                ? RedisLimits.ConnectAsync(redis, sp.GetRequiredService<ILogger<RedisLimits>>(), access.OnStoreFailure).GetAwaiter().GetResult()
                 : new InProcessLimits());
         }
         services.AddSingleton(sp => new AccessStartup(access, sp.GetRequiredService<IAccessStore>(), sp.GetService<KeyCache>(),
@@ -57,7 +57,8 @@ public static class AccessServices
         services.AddHostedService(sp => sp.GetRequiredService<AccessStartup>());
         // Registered after the start-up service, so it stops before it: the web server stops first (requests end and
         // are queued), then the writer drains the queue, then the store closes.
-        services.AddHostedService(sp => new UsageLedgerWriter(sp.GetRequiredService<UsageLedger>(), sp.GetRequiredService<IAccessStore>(),
+        var spool = new UsageSpool(Path.GetFullPath(access.UsageSpool ?? DefaultSpool(storeAddress), baseDirectory ?? Directory.GetCurrentDirectory()));
+        services.AddHostedService(sp => new UsageLedgerWriter(sp.GetRequiredService<UsageLedger>(), sp.GetRequiredService<IAccessStore>(), spool,
             sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<UsageLedgerWriter>>()));
         services.AddSingleton<IGatewayRequestFilter>(sp => new AccessFilter(access, sp.GetService<KeyCache>(), sp.GetService<IRateLimits>(),
             sp.GetRequiredService<AccessMetrics>(), sp.GetRequiredService<TimeProvider>()));
@@ -65,4 +66,9 @@ public static class AccessServices
             sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton<IStartupFilter>(sp => new AdminStartupFilter(sp));
     }
+
+    /// <summary>Where the ledger spools rows while its store is down, unless <c>usage.spool</c> says: beside a SQLite
+    /// file, or <c>usage-spool.jsonl</c> in the fleet file's folder for PostgreSQL.</summary>
+    private static string DefaultSpool(string store) =>
+        store.StartsWith("sqlite:", StringComparison.OrdinalIgnoreCase) ? store["sqlite:".Length..] + ".usage-spool.jsonl" : "usage-spool.jsonl";
 }

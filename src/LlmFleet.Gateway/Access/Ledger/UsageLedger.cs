@@ -65,6 +65,9 @@ public sealed partial class UsageLedger
 
     internal void Written(int rows) => _written.Inc(rows);
 
+    /// <summary>Rows the writer could neither store nor spool.</summary>
+    internal void CountDropped(int rows) => _dropped.Inc(rows);
+
     /// <summary>No more rows: the writer drains what is queued and stops.</summary>
     internal void Complete() => _channel.Writer.TryComplete();
 

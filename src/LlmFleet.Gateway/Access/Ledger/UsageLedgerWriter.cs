@@ -6,13 +6,21 @@ namespace LlmFleet.Gateway.Access.Ledger;
 
 /// <summary>
 /// The only writer of the usage ledger: takes rows from <see cref="UsageLedger"/> and commits them in one transaction
-/// per batch, every <see cref="FlushInterval"/> or every <see cref="BatchRows"/> rows, whichever comes first. A failed
-/// batch is retried (the queue fills meanwhile, and overflow is counted as dropped). On shutdown — after the web
-/// server has finished its requests — it drains the queue completely. A SIGKILL loses the rows not yet committed:
-/// those of requests that ended in the last flush interval, plus whatever a backlog had queued.
+/// per batch, every <see cref="FlushInterval"/> or every <see cref="BatchRows"/> rows, whichever comes first. A batch
+/// the store does not take within <see cref="StoreTimeout"/> goes to the <see cref="UsageSpool"/> file (fsync'd), and
+/// so does every batch after it until the spool has been written to the store (tried every <see cref="RetryDelay"/>),
+/// so rows stay in order and the queue never backs up behind a dead store. On shutdown — after the web server has
+/// finished its requests — it drains the queue completely. A SIGKILL loses only the rows not yet committed or spooled:
+/// those of requests that ended in the last flush interval. At start, rows a killed gateway had spooled are written.
 /// </summary>
-internal sealed partial class UsageLedgerWriter(UsageLedger ledger, IAccessStore store, TimeProvider time, ILogger<UsageLedgerWriter> logger) : BackgroundService
+internal sealed partial class UsageLedgerWriter(UsageLedger ledger, IAccessStore store, UsageSpool spool, TimeProvider time, ILogger<UsageLedgerWriter> logger)
+    : BackgroundService
 {
+    /// <summary>How long a batch may wait for the store before it is spooled instead.</summary>
+    public static readonly TimeSpan StoreTimeout = TimeSpan.FromSeconds(5);
+
+    private long _lastReplay;
+
     public static readonly TimeSpan FlushInterval = TimeSpan.FromSeconds(1);
 
     public const int BatchRows = 500;
@@ -23,8 +31,9 @@ internal sealed partial class UsageLedgerWriter(UsageLedger ledger, IAccessStore
     {
         var reader = ledger.Reader;
         var batch = new List<UsageRecord>(BatchRows);
+        await TryReplayAsync(force: true);
         // The loop ends when the channel is completed and empty (see StopAsync), not on stoppingToken: shutdown drains.
-        while (await reader.WaitToReadAsync(CancellationToken.None))
+        while (await WaitForRowsAsync(reader))
         {
             var deadline = time.GetTimestamp();
             while (batch.Count < BatchRows)
@@ -57,26 +66,80 @@ internal sealed partial class UsageLedgerWriter(UsageLedger ledger, IAccessStore
         }
     }
 
+    /// <summary>True when rows are waiting, or when the spool holds rows and it is time to try the store again; false
+    /// once the queue is completed and empty.</summary>
+    private async Task<bool> WaitForRowsAsync(System.Threading.Channels.ChannelReader<UsageRecord> reader)
+    {
+        while (spool.HasRows)
+        {
+            using var retry = new CancellationTokenSource(RetryDelay, time);
+            try
+            {
+                return await reader.WaitToReadAsync(retry.Token);
+            }
+            catch (OperationCanceledException)
+            {
+                await TryReplayAsync(force: false);
+            }
+        }
+        return await reader.WaitToReadAsync(CancellationToken.None);
+    }
+
     private async Task WriteAsync(List<UsageRecord> batch, CancellationToken stoppingToken)
     {
-        for (var attempt = 1; ; attempt++)
+        if (batch.Count > 0 && !spool.HasRows && await TryStoreAsync(batch, 1))
+        {
+            return;
+        }
+        if (batch.Count > 0)
         {
             try
             {
-                await store.AppendUsageAsync(batch, CancellationToken.None);
-                ledger.Written(batch.Count);
-                return;
+                await spool.AppendAsync(batch);
+                Log.Spooled(logger, batch.Count, spool.Path);
             }
-            catch (Exception e) when (e is not OperationCanceledException)
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
             {
-                Log.WriteFailed(logger, batch.Count, store.Description, attempt, e.Message);
-                if (stoppingToken.IsCancellationRequested && attempt >= 3)
-                {
-                    Log.Lost(logger, batch.Count);
-                    return;
-                }
-                await Task.Delay(RetryDelay, time, CancellationToken.None);
+                // Neither the store nor the disk takes them: counted as dropped, never a reason to stop serving.
+                ledger.CountDropped(batch.Count);
+                Log.SpoolFailed(logger, batch.Count, spool.Path, e.Message);
             }
+        }
+        await TryReplayAsync(force: stoppingToken.IsCancellationRequested);
+    }
+
+    /// <summary>Writes the spool to the store in one transaction and empties it; at most every <see cref="RetryDelay"/>.</summary>
+    private async Task TryReplayAsync(bool force)
+    {
+        if (!spool.HasRows || (!force && _lastReplay != 0 && time.GetElapsedTime(_lastReplay) < RetryDelay))
+        {
+            return;
+        }
+        _lastReplay = time.GetTimestamp();
+        var rows = spool.ReadAll();
+        if (rows.Count == 0 || await TryStoreAsync(rows, 1))
+        {
+            spool.Clear();
+            if (rows.Count > 0)
+            {
+                Log.Replayed(logger, rows.Count, store.Description);
+            }
+        }
+    }
+
+    private async Task<bool> TryStoreAsync(List<UsageRecord> rows, int attempt)
+    {
+        using var timeout = new CancellationTokenSource(StoreTimeout, time);
+        try
+        {
+            await store.AppendUsageAsync(rows, timeout.Token);
+            ledger.Written(rows.Count);
+            return true;
+        }
+        catch (Exception e) when (e is not OperationCanceledException || timeout.IsCancellationRequested)
+        {
+            Log.WriteFailed(logger, rows.Count, store.Description, attempt, e.Message);
+            return false;
         }
     }
 
@@ -97,7 +160,13 @@ internal sealed partial class UsageLedgerWriter(UsageLedger ledger, IAccessStore
         [LoggerMessage(1, LogLevel.Error, "Could not write {Rows} usage rows to {Store} (attempt {Attempt}): {Message}")]
         public static partial void WriteFailed(ILogger logger, int rows, string store, int attempt, string message);
 
-        [LoggerMessage(2, LogLevel.Error, "Gave up writing {Rows} usage rows at shutdown")]
-        public static partial void Lost(ILogger logger, int rows);
+        [LoggerMessage(2, LogLevel.Warning, "Spooled {Rows} usage rows to {Path} until the store takes them")]
+        public static partial void Spooled(ILogger logger, int rows, string path);
+
+        [LoggerMessage(4, LogLevel.Error, "Lost {Rows} usage rows: the store is down and the spool {Path} cannot be written: {Message}")]
+        public static partial void SpoolFailed(ILogger logger, int rows, string path, string message);
+
+        [LoggerMessage(3, LogLevel.Information, "Wrote {Rows} spooled usage rows to {Store}")]
+        public static partial void Replayed(ILogger logger, int rows, string store);
     }
 }

@@ -4,8 +4,8 @@ namespace LlmFleet.Gateway.Access.Limits;
 
 /// <summary>
 /// A key's requests per minute, tokens per minute, requests in flight and token budgets per UTC day and month.
-/// Windows are fixed and aligned to UTC (minute, day, calendar month): a key may send up to twice its rpm across a
-/// minute boundary, never more within one minute. Tokens are counted as estimated on admission and corrected by the
+/// Per-minute limits slide over the last 60 s (<see cref="LimitWindows.Sliding"/>); budgets keep the UTC day and
+/// calendar month. Tokens are counted as estimated on admission and corrected by the
 /// response's usage in <see cref="Release"/>. Implementations: <see cref="RateLimitStores"/>.
 /// </summary>
 public interface IRateLimits : IAsyncDisposable

@@ -21,11 +21,11 @@ internal sealed class InProcessLimits : IRateLimits
         {
             c.Roll(windows);
             var tokens = key.CountsTokens ? estimatedTokens : 0;
-            if (key.Rpm is { } rpm && c.Requests + 1 > rpm)
+            if (key.Rpm is { } rpm && windows.Sliding(c.Requests, c.PreviousRequests) + 1 > rpm)
             {
                 return new(LimitDecision.Refuse(LimitKind.Rpm, windows.MinuteEnd - now));
             }
-            if (key.Tpm is { } tpm && c.MinuteTokens + tokens > tpm)
+            if (key.Tpm is { } tpm && windows.Sliding(c.MinuteTokens, c.PreviousMinuteTokens) + tokens > tpm)
             {
                 return new(LimitDecision.Refuse(LimitKind.Tpm, windows.MinuteEnd - now));
             }
@@ -74,6 +74,10 @@ internal sealed class InProcessLimits : IRateLimits
             if (c.Minute == w.Minute)
             {
                 c.MinuteTokens += delta;
+            }
+            else if (c.Minute == w.Minute + 1)
+            {
+                c.PreviousMinuteTokens += delta;
             }
             if (c.Day == w.Day)
             {
@@ -127,6 +131,11 @@ internal sealed class InProcessLimits : IRateLimits
 
         public long MinuteTokens { get; set; }
 
+        /// <summary>The previous minute's counts, for the sliding per-minute limits (0 when it had none).</summary>
+        public long PreviousRequests { get; set; }
+
+        public long PreviousMinuteTokens { get; set; }
+
         public long DayTokens { get; set; }
 
         public long MonthTokens { get; set; }
@@ -135,6 +144,7 @@ internal sealed class InProcessLimits : IRateLimits
         {
             if (Minute != w.Minute)
             {
+                (PreviousRequests, PreviousMinuteTokens) = Minute == w.Minute - 1 ? (Requests, MinuteTokens) : (0, 0);
                 (Minute, Requests, MinuteTokens) = (w.Minute, 0, 0);
             }
             if (Day != w.Day)

@@ -9,4 +9,7 @@ public enum LimitKind
     BudgetDay = 3,
     BudgetMonth = 4,
     Parallel = 5,
+
+    /// <summary>The limits' store could not be asked and <c>on_store_failure</c> is <c>closed</c>.</summary>
+    StoreUnavailable = 6,
 }

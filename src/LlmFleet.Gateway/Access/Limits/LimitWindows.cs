@@ -1,8 +1,19 @@
 namespace LlmFleet.Gateway.Access.Limits;
 
-/// <summary>The fixed UTC windows a moment falls in: its minute, day and calendar month, with when each ends.</summary>
+/// <summary>
+/// The UTC windows a moment falls in: its minute, day and calendar month, with when each ends. Per-minute limits slide:
+/// they count this minute's requests plus the previous minute's weighted by how much of it still lies within the last
+/// 60 s (<see cref="PreviousMinuteWeight"/>), so no burst passes at a minute boundary. Budgets keep their calendar day
+/// and month.
+/// </summary>
 public readonly record struct LimitWindows(long Minute, long Day, long Month, DateTimeOffset MinuteEnd, DateTimeOffset DayEnd, DateTimeOffset MonthEnd)
 {
+    /// <summary>The share of the previous minute that lies within the 60 s ending now: 1 at a minute's start, 0 at its end.</summary>
+    public double PreviousMinuteWeight { get; init; }
+
+    /// <summary>The sliding count of a per-minute limit: this minute's plus the previous minute's, weighted.</summary>
+    public long Sliding(long thisMinute, long previousMinute) => thisMinute + (long)Math.Floor(previousMinute * PreviousMinuteWeight);
+
     public static LimitWindows At(DateTimeOffset now)
     {
         var utc = now.ToUniversalTime();
@@ -16,7 +27,10 @@ public readonly record struct LimitWindows(long Minute, long Day, long Month, Da
             (utc.Year * 12L) + utc.Month - 1,
             DateTimeOffset.FromUnixTimeSeconds((minute + 1) * 60),
             dayStart.AddDays(1),
-            monthStart.AddMonths(1));
+            monthStart.AddMonths(1))
+        {
+            PreviousMinuteWeight = 1.0 - ((utc.ToUnixTimeMilliseconds() - (minute * 60_000)) / 60_000.0),
+        };
     }
 
     public static DateTimeOffset DayStart(DateTimeOffset now) => new(now.UtcDateTime.Date, TimeSpan.Zero);

@@ -10,8 +10,10 @@ namespace LlmFleet.Gateway.Access.Limits;
 /// request only when all pass, atomically (Redis runs a script alone), so N replicas admit exactly what one would.
 /// Window counters expire with their window; in-flight slots are members of a sorted set scored by when they lapse
 /// (<see cref="SlotLifetime"/>), so slots of a replica that died free themselves. Windows come from the gateway's
-/// clock (keep replicas on NTP). When Redis cannot be reached the request is admitted and the error counted: limits
-/// fail open, the service does not.
+/// clock (keep replicas on NTP). Per-minute limits slide: the previous minute's counter, weighted, is added
+/// (<see cref="LimitWindows.Sliding"/>). When Redis cannot be reached, <c>on_store_failure</c> decides: <c>open</c>
+/// admits and counts the request in <see cref="OutageCounts"/>, whose counts are added to Redis when it answers again
+/// (so the window after an outage holds what was admitted during it: no burst); <c>closed</c> refuses with 503.
 /// </summary>
 internal sealed partial class RedisLimits : IRateLimits
 {
@@ -24,8 +26,10 @@ internal sealed partial class RedisLimits : IRateLimits
     private const string AcquireScript = """
         local est = tonumber(ARGV[6])
         local function used(k) return tonumber(redis.call('GET', k) or '0') end
-        if tonumber(ARGV[1]) >= 0 and used(KEYS[1]) + 1 > tonumber(ARGV[1]) then return {1, ARGV[7]} end
-        if tonumber(ARGV[2]) >= 0 and used(KEYS[2]) + est > tonumber(ARGV[2]) then return {2, ARGV[7]} end
+        local w = tonumber(ARGV[14])
+        local function sliding(k, prev) return used(k) + math.floor(used(prev) * w) end
+        if tonumber(ARGV[1]) >= 0 and sliding(KEYS[1], KEYS[6]) + 1 > tonumber(ARGV[1]) then return {1, ARGV[7]} end
+        if tonumber(ARGV[2]) >= 0 and sliding(KEYS[2], KEYS[7]) + est > tonumber(ARGV[2]) then return {2, ARGV[7]} end
         if tonumber(ARGV[3]) >= 0 and used(KEYS[3]) + est > tonumber(ARGV[3]) then return {3, ARGV[8]} end
         if tonumber(ARGV[4]) >= 0 and used(KEYS[4]) + est > tonumber(ARGV[4]) then return {4, ARGV[9]} end
         if tonumber(ARGV[5]) >= 0 then
@@ -35,9 +39,10 @@ internal sealed partial class RedisLimits : IRateLimits
           redis.call('PEXPIRE', KEYS[5], ARGV[11])
         end
         local margin = tonumber(ARGV[13])
-        if tonumber(ARGV[1]) >= 0 then redis.call('INCR', KEYS[1]); redis.call('PEXPIRE', KEYS[1], tonumber(ARGV[7]) + margin) end
+        local minuteTtl = tonumber(ARGV[7]) + 60000 + margin -- kept through the next minute, which weighs it
+        if tonumber(ARGV[1]) >= 0 then redis.call('INCR', KEYS[1]); redis.call('PEXPIRE', KEYS[1], minuteTtl) end
         if est > 0 then
-          if tonumber(ARGV[2]) >= 0 then redis.call('INCRBY', KEYS[2], est); redis.call('PEXPIRE', KEYS[2], tonumber(ARGV[7]) + margin) end
+          if tonumber(ARGV[2]) >= 0 then redis.call('INCRBY', KEYS[2], est); redis.call('PEXPIRE', KEYS[2], minuteTtl) end
           if tonumber(ARGV[3]) >= 0 then redis.call('INCRBY', KEYS[3], est); redis.call('PEXPIRE', KEYS[3], tonumber(ARGV[8]) + margin) end
           if tonumber(ARGV[4]) >= 0 then redis.call('INCRBY', KEYS[4], est); redis.call('PEXPIRE', KEYS[4], tonumber(ARGV[9]) + margin) end
         end
@@ -57,28 +62,37 @@ internal sealed partial class RedisLimits : IRateLimits
 
     private readonly ConnectionMultiplexer _redis;
     private readonly ILogger _logger;
+    private readonly bool _failClosed;
+    private readonly OutageCounts _outage = new();
     private long _errors;
 
-    private RedisLimits(ConnectionMultiplexer redis, ILogger logger)
+    private RedisLimits(ConnectionMultiplexer redis, ILogger logger, bool failClosed)
     {
         _redis = redis;
         _logger = logger;
+        _failClosed = failClosed;
     }
 
-    /// <summary>Requests admitted because Redis could not be asked.</summary>
+    /// <summary>Requests admitted (open) or refused (closed) because Redis could not be asked.</summary>
     public long Errors => Interlocked.Read(ref _errors);
 
-    public static async Task<RedisLimits> ConnectAsync(string url, ILogger logger)
+    /// <param name="onStoreFailure"><see cref="Configuration.LimitsConfigParser.Open"/> or <see cref="Configuration.LimitsConfigParser.Closed"/>.</param>
+    public static async Task<RedisLimits> ConnectAsync(string url, ILogger logger, string onStoreFailure = Configuration.LimitsConfigParser.Open)
     {
         var redis = await ConnectionMultiplexer.ConnectAsync(Options(url));
-        return new RedisLimits(redis, logger);
+        return new RedisLimits(redis, logger, onStoreFailure == Configuration.LimitsConfigParser.Closed);
     }
 
     /// <summary><c>redis://[:password@]host:port[/db]</c> as StackExchange.Redis options.</summary>
     public static ConfigurationOptions Options(string url)
     {
         var uri = new Uri(url);
-        var options = new ConfigurationOptions { AbortOnConnectFail = false, ConnectTimeout = 2000, SyncTimeout = 2000, AsyncTimeout = 2000 };
+        // FailFast: while the connection is down a command fails at once (and on_store_failure decides) instead of
+        // waiting in a backlog for the timeout, which would add seconds to every request of an outage.
+        var options = new ConfigurationOptions
+        {
+            AbortOnConnectFail = false, ConnectTimeout = 2000, SyncTimeout = 2000, AsyncTimeout = 2000, BacklogPolicy = BacklogPolicy.FailFast,
+        };
         options.EndPoints.Add(uri.Host, uri.IsDefaultPort || uri.Port <= 0 ? 6379 : uri.Port);
         if (uri.UserInfo.Length > 0)
         {
@@ -111,10 +125,17 @@ internal sealed partial class RedisLimits : IRateLimits
             key.Rpm ?? -1, key.Tpm ?? -1, key.BudgetTokensDay ?? -1, key.BudgetTokensMonth ?? -1, key.Parallel ?? -1,
             tokens, Ms(w.MinuteEnd - now), Ms(w.DayEnd - now), Ms(w.MonthEnd - now),
             now.ToUnixTimeMilliseconds(), (long)SlotLifetime.TotalMilliseconds, slot ?? "", ExpiryMarginMs,
+            w.PreviousMinuteWeight.ToString("R", CultureInfo.InvariantCulture),
         ];
         try
         {
-            var result = (RedisResult[])(await _redis.GetDatabase().ScriptEvaluateAsync(AcquireScript, [keys[0], keys[1], keys[2], keys[3], keys[4]], args))!;
+            var db = _redis.GetDatabase();
+            if (!_outage.IsEmpty)
+            {
+                await _outage.ReplayAsync(db, now, ExpiryMarginMs);
+                Log.Replayed(_logger);
+            }
+            var result = (RedisResult[])(await db.ScriptEvaluateAsync(AcquireScript, keys, args))!;
             var kind = (LimitKind)(int)result[0];
             if (kind != LimitKind.None)
             {
@@ -124,7 +145,13 @@ internal sealed partial class RedisLimits : IRateLimits
         catch (Exception e) when (e is RedisException or TimeoutException or RedisTimeoutException)
         {
             Interlocked.Increment(ref _errors);
+            if (_failClosed)
+            {
+                Log.RedisFailedClosed(_logger, e.Message);
+                return LimitDecision.Refuse(LimitKind.StoreUnavailable, TimeSpan.FromSeconds(1));
+            }
             Log.RedisFailed(_logger, e.Message);
+            _outage.Add(key, w, tokens);
             return LimitDecision.Admit(new LimitTicket(key, w, 0));
         }
         return LimitDecision.Admit(new LimitTicket(key, w, tokens) { Slot = slot });
@@ -157,8 +184,9 @@ internal sealed partial class RedisLimits : IRateLimits
         // Redis keeps its own counters across gateway restarts.
     }
 
-    /// <summary>The counters of one key; <c>{id}</c> is a hash tag, so a key's counters share a cluster slot.</summary>
-    private static RedisKey[] Keys(string id, LimitWindows w)
+    /// <summary>The counters of one key; <c>{id}</c> is a hash tag, so a key's counters share a cluster slot. The last
+    /// two are the previous minute's rpm and tpm counters, which the sliding limits weigh.</summary>
+    internal static RedisKey[] Keys(string id, LimitWindows w)
     {
         var p = "llmfleet:{" + id + "}:";
         return
@@ -168,6 +196,8 @@ internal sealed partial class RedisLimits : IRateLimits
             p + "day:" + w.Day.ToString(CultureInfo.InvariantCulture),
             p + "month:" + w.Month.ToString(CultureInfo.InvariantCulture),
             p + "inflight",
+            p + "rpm:" + (w.Minute - 1).ToString(CultureInfo.InvariantCulture),
+            p + "tpm:" + (w.Minute - 1).ToString(CultureInfo.InvariantCulture),
         ];
     }
 
@@ -177,7 +207,13 @@ internal sealed partial class RedisLimits : IRateLimits
 
     private static partial class Log
     {
-        [LoggerMessage(1, LogLevel.Warning, "Redis limits unavailable, request admitted without limits: {Message}")]
+        [LoggerMessage(1, LogLevel.Warning, "Redis limits unavailable, request admitted and counted locally (on_store_failure: open): {Message}")]
         public static partial void RedisFailed(ILogger logger, string message);
+
+        [LoggerMessage(2, LogLevel.Warning, "Redis limits unavailable, request refused with 503 (on_store_failure: closed): {Message}")]
+        public static partial void RedisFailedClosed(ILogger logger, string message);
+
+        [LoggerMessage(3, LogLevel.Information, "Redis limits answer again: added the requests admitted during the outage to its counters")]
+        public static partial void Replayed(ILogger logger);
     }
 }
