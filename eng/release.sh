@@ -39,7 +39,7 @@ for rid in "${rids[@]}"; do
   log=$(mktemp)
   if dotnet publish "$root/src/LlmFleet.Cli" -c Release -r "$rid" --self-contained \
       -p:PublishSingleFile=true -p:PublishReadyToRun=true -p:IncludeNativeLibrariesForSelfExtract=true \
-      -p:DebugType=none -p:GenerateDocumentationFile=false ${extra[@]+"${extra[@]}"} -o "$out/$rid" >"$log" 2>&1; then
+      -p:DebugType=none -p:PublishDocumentationFile=false -p:PublishReferencesDocumentationFiles=false ${extra[@]+"${extra[@]}"} -o "$out/$rid" >"$log" 2>&1; then
     :
   elif grep -qE 'error NU110[12]' "$log"; then
     # NU1101/NU1102: the feed has no runtime (or crossgen) pack of the SDK's version for this platform.
