@@ -64,8 +64,15 @@ public static class LlmFleetApp
                 alerts.SetDescription("The gateway's alert rules for your own Prometheus and Grafana.");
                 alerts.AddCommand<Commands.Monitor.AlertsExportCommand>("export").WithDescription("Write the alert rules (Prometheus rules file) and a Grafana dashboard JSON to --out DIR.");
             });
+            config.AddCommand<Commands.Version.VersionCommand>("version").WithDescription("Version, commit, .NET runtime, OS and architecture of this llmfleet (also: llmfleet --version).");
             // Further commands register here, one line each.
         });
+
+        // `llmfleet --version` is what every installer's smoke test types; it is the version command.
+        if (args is ["--version"])
+        {
+            args = ["version"];
+        }
 
         // Strict parsing still lets anything after "--" through as remaining arguments, and no command passes
         // arguments on to another program: `plan m -- --quant fp8` would drop --quant just as silently.

@@ -12,8 +12,22 @@ public sealed record FleetSnapshot(DateTimeOffset TakenAt, double WindowSeconds,
     /// <summary>Alerts firing when the snapshot was taken.</summary>
     public IReadOnlyList<AlertView> Alerts { get; init; } = [];
 
+    /// <summary>The configuration file in force and how its reloads went; null where no gateway reports one.</summary>
+    public ConfigStatusView? Config { get; init; }
+
     /// <summary>Every backend once (a server listed by two models appears under both in <see cref="Models"/>).</summary>
     public IEnumerable<BackendView> AllBackends() => Models.SelectMany(m => m.Backends).DistinctBy(b => b.Id);
+}
+
+/// <summary>The gateway's configuration file: when the running configuration was loaded, and the last file it refused.</summary>
+/// <param name="Path">The watched file; null when the configuration was not read from a file.</param>
+/// <param name="LoadedAt">When the configuration in force was read (start-up or the last successful reload).</param>
+/// <param name="ReloadFailures">Changed files refused since start-up (each kept the configuration in force).</param>
+/// <param name="LastError">Why the last refused file was refused.</param>
+public sealed record ConfigStatusView(string? Path, DateTimeOffset LoadedAt, long ReloadFailures, string? LastError, DateTimeOffset? LastErrorAt)
+{
+    /// <summary>False while the file on disk is one the gateway refused (the running configuration is older).</summary>
+    public bool LastReloadSucceeded { get; init; } = true;
 }
 
 public sealed record ModelView(string Name, IReadOnlyList<string> Aliases, string Policy, IReadOnlyList<BackendView> Backends);

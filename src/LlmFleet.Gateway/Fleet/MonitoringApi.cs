@@ -3,6 +3,7 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
+using LlmFleet.Gateway.Configuration;
 using LlmFleet.Gateway.Errors;
 using LlmFleet.Gateway.Routing;
 using LlmFleet.Monitoring;
@@ -19,11 +20,11 @@ namespace LlmFleet.Gateway.Fleet;
 /// variable named by <c>auth.admin_key_env</c>, default <c>LLMFLEET_ADMIN_KEY</c>) or, when no admin key is set,
 /// a request from the gateway's own host.
 /// </summary>
-internal sealed partial class MonitoringApi(GatewayState state, FleetMonitor monitor, AlertEvaluator alerts, ILogger<MonitoringApi> logger)
+internal sealed partial class MonitoringApi(GatewayState state, FleetMonitor monitor, AlertEvaluator alerts, ConfigReloadStatus config, ILogger<MonitoringApi> logger)
 {
     public Task FleetAsync(HttpContext context)
     {
-        var snapshot = monitor.Snapshot() with { Alerts = alerts.Report().Active };
+        var snapshot = monitor.Snapshot() with { Alerts = alerts.Report().Active, Config = config.View };
         return WriteAsync(context, 200, snapshot, MonitoringJsonContext.Default.FleetSnapshot);
     }
 

@@ -22,8 +22,10 @@ public static class GatewayHost
     /// <exception cref="FleetConfigException">The configuration file is missing or invalid.</exception>
     public static WebApplication Build(GatewayOptions options)
     {
-        var config = options.Config ?? (options.ConfigPath is { } path
-            ? FleetConfigLoader.Load(path)
+        // A file is read once, here: the watcher compares later content with exactly what was parsed.
+        (string Text, string Hash)? loaded = options.Config is null && options.ConfigPath is { } path ? FleetConfigWatcher.Read(path) : null;
+        var config = options.Config ?? (loaded is { } read
+            ? FleetConfigLoader.Parse(read.Text, options.ConfigPath!)
             : throw new ArgumentException("either ConfigPath or Config is required", nameof(options)));
         var builder = WebApplication.CreateSlimBuilder();
         builder.WebHost.UseUrls(options.Urls ?? config.Listen);
@@ -47,11 +49,13 @@ public static class GatewayHost
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = config.ShutdownTimeout);
         builder.Services.AddSingleton(options.TimeProvider);
         builder.Services.AddSingleton(new GatewayState(config, options.TimeProvider, options.Random));
+        builder.Services.AddSingleton(new ConfigReloadStatus(options.Config is null ? options.ConfigPath : null, options.TimeProvider));
         builder.Services.AddSingleton(sp =>
         {
             var state = sp.GetRequiredService<GatewayState>();
             var metrics = new GatewayMetrics(() => state.Current);
             state.Reloaded += metrics.Forget;
+            ConfigReloadMetrics.Register(metrics.Registry, sp.GetRequiredService<ConfigReloadStatus>());
             return metrics;
         });
         builder.Services.AddHttpForwarder();
@@ -60,8 +64,8 @@ public static class GatewayHost
         builder.Services.AddHostedService<BackendMonitor>();
         if (options.Config is null && options.ConfigPath is { } watched)
         {
-            builder.Services.AddHostedService(sp => new FleetConfigWatcher(watched, sp.GetRequiredService<GatewayState>(),
-                sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<FleetConfigWatcher>>()));
+            builder.Services.AddHostedService(sp => new FleetConfigWatcher(watched, loaded!.Value.Hash, sp.GetRequiredService<GatewayState>(),
+                sp.GetRequiredService<ConfigReloadStatus>(), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<FleetConfigWatcher>>()));
         }
         FleetServices.Add(builder.Services, config);
         KubernetesDiscovery.Add(builder.Services, config);

@@ -15,8 +15,6 @@ internal static class DeployDefaults
 
     public static string PrometheusImage => Images.GetProperty("prometheus_image").GetString()!;
 
-    public static string GatewayImage => Images.GetProperty("gateway_image").GetString()!;
-
     public static long ShmBytes => Startup.GetProperty("shm_bytes").GetInt64();
 
     /// <summary>The vLLM image tag for a model: the first entry whose <c>match</c> starts the id, else the default.</summary>

@@ -39,6 +39,14 @@ internal static class DeployReadme
         {
             case DeployTarget.Compose:
                 s.AppendLine("# Needs Docker with the NVIDIA container toolkit. Put your Hugging Face token in hf.env first.");
+                if (request.RepositoryDirectory is null)
+                {
+                    ImageSteps(s, request, push: false);
+                }
+                else
+                {
+                    s.AppendLine($"docker compose build gateway   # the gateway image {request.Image}, from {request.RepositoryDirectory}");
+                }
                 s.AppendLine("docker compose up -d");
                 s.AppendLine("docker compose ps   # vLLM replicas turn healthy once the weights are loaded");
                 s.AppendLine("# The gateway requires API keys: make one (shown once) and send it as Authorization: Bearer <key>.");
@@ -57,6 +65,7 @@ internal static class DeployReadme
                 break;
             case DeployTarget.Kubernetes:
                 s.AppendLine("# Needs the NVIDIA device plugin" + (server.Nodes > 1 ? ", LeaderWorkerSet (kubernetes-sigs/lws)" : "") + ", KEDA and the Prometheus Operator.");
+                ImageSteps(s, request, push: true);
                 s.AppendLine($"kubectl -n {request.Namespace} create secret generic hf-token --from-literal=HF_TOKEN=<your token>");
                 s.AppendLine($"kubectl -n {request.Namespace} create secret generic {Kubernetes.GatewayObjects.AdminSecret} --from-literal=LLMFLEET_ADMIN_KEY=$(openssl rand -hex 32)");
                 s.AppendLine("kubectl apply -f vllm.yaml -f gateway.yaml");
@@ -91,6 +100,34 @@ internal static class DeployReadme
             }
         }
         return s.ToString();
+    }
+
+    /// <summary>
+    /// Build (and for a cluster, push) the gateway image the bundle names, from the repository's Dockerfile. A name
+    /// without a registry (the default <c>llmfleet:&lt;version&gt;</c>) is tagged and pushed under <c>$REGISTRY</c>, and
+    /// gateway.yaml is pointed at it.
+    /// </summary>
+    private static void ImageSteps(StringBuilder s, DeployRequest request, bool push)
+    {
+        var version = ProductVersion.Current.Version;
+        var repo = request.RepositoryDirectory ?? "\"${REPO:?set REPO to a checkout of the llmfleet repository}\"";
+        s.AppendLine($"# The gateway image {request.Image}: llmfleet {version}, built from the repository's Dockerfile.");
+        s.AppendLine($"docker build -t {request.Image} --build-arg VERSION={version} {repo}");
+        if (!push)
+        {
+            return;
+        }
+        var slash = request.Image.IndexOf('/', StringComparison.Ordinal);
+        var hasRegistry = slash > 0 && request.Image[..slash].IndexOfAny(['.', ':']) >= 0;
+        if (hasRegistry)
+        {
+            s.AppendLine($"docker push {request.Image}");
+            return;
+        }
+        s.AppendLine("# The cluster pulls from a registry: push it there (REGISTRY=registry.example.com/team) and name it in gateway.yaml.");
+        s.AppendLine($"docker tag {request.Image} \"$REGISTRY/{request.Image}\"");
+        s.AppendLine($"docker push \"$REGISTRY/{request.Image}\"");
+        s.AppendLine($"sed -i \"s|image: {request.Image}$|image: $REGISTRY/{request.Image}|\" gateway.yaml");
     }
 
     private static string Target(DeployTarget target) => target switch

@@ -6,4 +6,13 @@ namespace LlmFleet.Operations.Deploy;
 /// <param name="Plan">A vLLM plan with <see cref="DeploymentPlan.Fits"/> true.</param>
 /// <param name="Replicas">Independent copies of the plan's server, each with the plan's GPUs (default 1).</param>
 /// <param name="Namespace">Kubernetes namespace of every object and of the gateway's discovery (default <c>default</c>).</param>
-public sealed record DeployRequest(DeploymentPlan Plan, DeployTarget Target, int Replicas = 1, string Namespace = "default");
+/// <param name="GatewayImage">The gateway's image (default <see cref="DefaultGatewayImage"/>, which the bundle's README builds).</param>
+/// <param name="RepositoryDirectory">A checkout of this repository: compose bundles then build the gateway image from it.</param>
+public sealed record DeployRequest(DeploymentPlan Plan, DeployTarget Target, int Replicas = 1, string Namespace = "default",
+    string? GatewayImage = null, string? RepositoryDirectory = null)
+{
+    /// <summary><c>llmfleet:&lt;version&gt;</c>: the image of this very version, built from the repository's Dockerfile.</summary>
+    public static string DefaultGatewayImage => $"llmfleet:{ProductVersion.Current.Version}";
+
+    public string Image => GatewayImage ?? DefaultGatewayImage;
+}

@@ -61,7 +61,7 @@ public sealed class HubClient(HttpClient http, Uri endpoint, string? token, Retr
                 }
                 if (response.StatusCode is HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden)
                 {
-                    throw new DownloadException($"{repoId}: {endpoint} refused access (HTTP {(int)response.StatusCode}); gated or private repositories need HF_TOKEN");
+                    throw new DownloadException($"{repoId}: {endpoint} refused access (HTTP {(int)response.StatusCode}); gated or private repositories need a token (HF_TOKEN, or `hf auth login`)");
                 }
                 if (response.StatusCode == HttpStatusCode.NotFound)
                 {

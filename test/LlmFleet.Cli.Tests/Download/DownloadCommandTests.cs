@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
@@ -17,19 +18,23 @@ public sealed class DownloadCommandTests
     private static readonly byte[] Config = Encoding.UTF8.GetBytes("""{"model_type":"llama"}""");
 
     /// <summary>The revision and resolve endpoints of the hub API, for one small (non-LFS) file.</summary>
-    private static async Task<WebApplication> StartHubAsync()
+    private static async Task<WebApplication> StartHubAsync(ConcurrentQueue<string>? authorizations = null)
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
         builder.WebHost.UseUrls("http://127.0.0.1:0");
         var app = builder.Build();
         var blobId = Convert.ToHexStringLower(SHA1.HashData([.. Encoding.ASCII.GetBytes($"blob {Config.Length}\0"), .. Config]));
-        app.MapGet("/api/models/org/tiny/revision/main", () => Results.Json(new
+        app.MapGet("/api/models/org/tiny/revision/main", (HttpContext c) =>
+        {
+            authorizations?.Enqueue(c.Request.Headers.Authorization.ToString());
+            return Results.Json(new
         {
             id = "org/tiny",
             sha = "1111111111111111111111111111111111111111",
             siblings = new[] { new { rfilename = "config.json", size = Config.Length, blobId } },
-        }));
+            });
+        });
         app.MapGet("/org/tiny/resolve/{rev}/config.json", (HttpContext c) =>
         {
             c.Response.StatusCode = 206;
@@ -42,6 +47,36 @@ public sealed class DownloadCommandTests
 
     private static string Address(WebApplication app) =>
         app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+
+    /// <summary>Where the token comes from, as huggingface_hub looks: the variable, the named file, the hub's home.</summary>
+    [Theory]
+    [InlineData("variable", "Bearer hf_from_variable")]
+    [InlineData("token_path", "Bearer hf_from_token_path")]
+    [InlineData("hf_home", "Bearer hf_from_hf_home")]
+    [InlineData("none", "")]
+    public async Task Download_Token_IsFoundWhereHuggingfaceHubLooks(string source, string expected)
+    {
+        var authorizations = new ConcurrentQueue<string>();
+        await using var hub = await StartHubAsync(authorizations);
+        var dir = TestPaths.NewTempDirectory();
+        var hfHome = Path.Combine(dir, "hf-home");
+        Directory.CreateDirectory(hfHome);
+        // What `hf auth login` leaves: the token and a line break, in $HF_HOME/token.
+        await File.WriteAllTextAsync(Path.Combine(hfHome, "token"), source == "none" ? "" : "hf_from_hf_home\n", TestContext.Current.CancellationToken);
+        await File.WriteAllTextAsync(Path.Combine(dir, "other-token"), "  hf_from_token_path \r\n", TestContext.Current.CancellationToken);
+        var environment = new Dictionary<string, string?>
+        {
+            ["HOME"] = dir, ["HF_HOME"] = hfHome, ["HUGGING_FACE_HUB_TOKEN"] = null, ["HF_HUB_CACHE"] = null,
+            ["HF_TOKEN"] = source == "variable" ? "hf_from_variable" : null,
+            ["HF_TOKEN_PATH"] = source is "variable" or "token_path" ? Path.Combine(dir, "other-token") : null,
+        };
+        // A process of its own: the token is read from the environment, which tests running alongside share.
+        var result = await Install.ProgramRun.RunAsync(Install.ProgramRun.Dotnet,
+            ["exec", Path.Combine(AppContext.BaseDirectory, "llmfleet.dll"), "download", "org/tiny", "--dir", Path.Combine(dir, "out"), "--endpoint", Address(hub)],
+            TimeSpan.FromMinutes(1), environment);
+        Assert.True(result.ExitCode == 0, result.Error);
+        Assert.Equal(expected, Assert.Single(authorizations));
+    }
 
     [Fact]
     public async Task Download_IntoFolder_PrintsJsonSummaryAndWritesFile()

@@ -7,7 +7,7 @@ namespace LlmFleet.Gateway.Tests.Functional;
 /// <summary><c>fleet.yaml</c> edited while the gateway serves: changes apply, nothing in flight is dropped, bad files are refused.</summary>
 public sealed class HotReloadTests
 {
-    private static string Yaml(params (string Name, RunningTwin[] Twins)[] models)
+    internal static string Yaml(params (string Name, RunningTwin[] Twins)[] models)
     {
         var lines = new List<string> { "models:" };
         foreach (var (name, twins) in models)

@@ -30,6 +30,14 @@ internal sealed class DeployCommand(CliConsole console) : Command<DeployCommand.
         [Description("Kubernetes namespace of the objects. Default: default.")]
         public string Namespace { get; init; } = "default";
 
+        [CommandOption("--gateway-image")]
+        [Description("The gateway's image. Default: llmfleet:<this version>, which the bundle's README builds.")]
+        public string? GatewayImage { get; init; }
+
+        [CommandOption("--repo")]
+        [Description("A checkout of the llmfleet repository: compose bundles build the gateway image from it (build:).")]
+        public string? Repo { get; init; }
+
         [CommandOption("--out")]
         [Description("A new or empty folder for the files.")]
         public string? Out { get; init; }
@@ -53,6 +61,15 @@ internal sealed class DeployCommand(CliConsole console) : Command<DeployCommand.
         {
             throw new UsageException($"--replicas must be at least 1 (got {settings.Replicas})");
         }
+        if (settings.GatewayImage is { } image && (image.Length == 0 || image.Any(char.IsWhiteSpace)))
+        {
+            throw new UsageException($"--gateway-image must be an image name such as registry.example.com/llmfleet:1.0 (got '{image}')");
+        }
+        var repo = settings.Repo is null ? null : Path.GetFullPath(settings.Repo);
+        if (repo is not null && !File.Exists(Path.Combine(repo, "Dockerfile")))
+        {
+            throw new UsageException($"--repo must be a checkout of the llmfleet repository: {repo} has no Dockerfile");
+        }
         var plan = Planner.Plan(settings.ToRequest());
         if (!plan.Fits)
         {
@@ -62,7 +79,7 @@ internal sealed class DeployCommand(CliConsole console) : Command<DeployCommand.
         IReadOnlyList<DeployFile> files;
         try
         {
-            files = Deployer.Generate(new DeployRequest(plan, target, settings.Replicas, settings.Namespace));
+            files = Deployer.Generate(new DeployRequest(plan, target, settings.Replicas, settings.Namespace, settings.GatewayImage, repo));
             BundleWriter.Write(settings.Out, files);
         }
         catch (Exception e) when (e is DeployException or IOException or UnauthorizedAccessException)

@@ -9,7 +9,7 @@ namespace LlmFleet.Cli.Commands.Download;
 
 /// <summary>
 /// <c>llmfleet download &lt;repo id&gt;</c>: parallel, resumable, verified, straight into the layout vLLM reads. The
-/// endpoint comes from <c>--endpoint</c> or <c>HF_ENDPOINT</c>; a token from <c>HF_TOKEN</c>, sent to that endpoint only.
+/// endpoint comes from <c>--endpoint</c> or <c>HF_ENDPOINT</c>; a token as huggingface_hub finds it (<c>HF_TOKEN</c>, <c>HF_TOKEN_PATH</c>, <c>$HF_HOME/token</c>: <see cref="HubToken"/>), sent to that endpoint only.
 /// </summary>
 internal sealed class DownloadCommand(CliConsole console, TimeProvider time) : AsyncCommand<DownloadCommand.Settings>
 {
@@ -73,7 +73,15 @@ internal sealed class DownloadCommand(CliConsole console, TimeProvider time) : A
         {
             throw new UsageException($"--endpoint must be an http(s) URL, not '{endpointText}'");
         }
-        var token = Environment.GetEnvironmentVariable("HF_TOKEN") is { Length: > 0 } t ? t : null;
+        string? token;
+        try
+        {
+            token = HubToken.Find();
+        }
+        catch (DownloadException e)
+        {
+            throw new UsageException(e.Message);
+        }
         var options = new DownloadOptions(settings.RepoId, settings.Revision, settings.Include, settings.Exclude, settings.Dir,
             settings.Dir is null ? settings.Cache ?? HubCachePath.Default() : null, endpoint.ToString(), token, settings.Connections);
 

@@ -38,7 +38,9 @@ internal sealed class ComposeGenerator : IDeployGenerator
                 ("restart", "unless-stopped"));
         }
         services["gateway"] = YamlText.Map(
-            ("image", DeployDefaults.GatewayImage),
+            ("image", request.Image),
+            // With --repo, `docker compose up` builds the image from the repository's Dockerfile first.
+            ("build", request.RepositoryDirectory is { } repo ? YamlText.Map(("context", repo)) : null),
             ("command", new List<string> { "serve", "--config", "/etc/llmfleet/fleet.yaml" }),
             ("volumes", new List<string> { "./fleet.yaml:/etc/llmfleet/fleet.yaml:ro", $"gateway-data:{GatewayConfig.StateDirectory}" }),
             // LLMFLEET_ADMIN_KEY turns on the admin API (keys, usage); without it keys are made with `llmfleet keys`.

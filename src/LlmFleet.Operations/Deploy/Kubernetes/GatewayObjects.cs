@@ -15,7 +15,7 @@ internal static class GatewayObjects
     /// <summary>An optional Secret with <c>LLMFLEET_ADMIN_KEY</c>, which turns on the admin API.</summary>
     public const string AdminSecret = "llmfleet-admin";
 
-    public static IReadOnlyList<IKubernetesObject> Build(string ns, string fleetYaml)
+    public static IReadOnlyList<IKubernetesObject> Build(string ns, string fleetYaml, string image)
     {
         var labels = KubernetesLabels.For(Name, Name);
         var meta = () => new V1ObjectMeta { Name = Name, NamespaceProperty = ns, Labels = labels };
@@ -78,7 +78,7 @@ internal static class GatewayObjects
                                 new V1Container
                                 {
                                     Name = "gateway",
-                                    Image = DeployDefaults.GatewayImage,
+                                    Image = image,
                                     Args = ["serve", "--config", "/etc/llmfleet/fleet.yaml"],
                                     Ports = [new V1ContainerPort { Name = "http", ContainerPort = port, Protocol = "TCP" }],
                                     VolumeMounts =

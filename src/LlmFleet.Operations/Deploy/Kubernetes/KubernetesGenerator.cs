@@ -59,7 +59,7 @@ internal sealed class KubernetesGenerator : IDeployGenerator
         [
             new DeployFile("vllm.yaml", header + KubernetesYaml.SerializeAll(vllm)),
             new DeployFile("gateway.yaml", "# LLM Fleet gateway, discovering the vLLM pods through EndpointSlices. Written by llmfleet deploy.\n" +
-                KubernetesYaml.SerializeAll(GatewayObjects.Build(ns, fleetYaml))),
+                KubernetesYaml.SerializeAll(GatewayObjects.Build(ns, fleetYaml, request.Image))),
             new DeployFile("fleet.yaml", fleetYaml),
         ];
     }
