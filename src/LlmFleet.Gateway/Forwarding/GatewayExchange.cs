@@ -91,7 +91,8 @@ internal sealed class GatewayExchange(GatewayRequest request, TimeProvider time)
         var timeouts = request.Pool.Config.Timeouts;
         var aborted = httpContext.RequestAborted;
         proxyResponse.Content = new UpstreamContent(proxyResponse.Content,
-            inner => Upstream = new UpstreamResponseStream(inner, isEventStream, timeouts.FirstToken, timeouts.Idle, aborted, time));
+            inner => Upstream = new UpstreamResponseStream(inner, isEventStream, timeouts.FirstToken, timeouts.Idle, aborted, time,
+                () => !httpContext.Response.HasStarted && CanRetry()));
         return true;
     }
 

@@ -154,7 +154,9 @@ internal sealed partial class GatewayForwarder(
         finally
         {
             exchange.ReleaseBuffers();
-            var status = context.RequestAborted.IsCancellationRequested ? 499 : context.Response.StatusCode;
+            var status = context.RequestAborted.IsCancellationRequested ? 499
+                : exchange.Upstream is { HeldBack: false } relayed ? relayed.OutcomeStatus(context.Response.StatusCode)
+                : context.Response.StatusCode;
             metrics.RequestEnded(pool, request.Backend?.State, status);
             if (exchange.Upstream is { } upstream)
             {
@@ -186,6 +188,14 @@ internal sealed partial class GatewayForwarder(
                 RecordFailure(pool, backend);
                 Log.Retrying(logger, pool.Name, backend.State.Name, $"HTTP {exchange.UpstreamStatus}");
                 return false;
+            }
+            if (exchange.Upstream is { Failure: StreamFailure.ErrorEvent } reported)
+            {
+                // The backend reported a failure inside its 200 stream (and ended it itself): a failed attempt,
+                // retried elsewhere when its error was the first event and so was held back from the client.
+                RecordFailure(pool, backend);
+                Log.StreamError(logger, pool.Name, backend.State.Name, reported.ErrorMessage ?? "no message");
+                return !reported.HeldBack;
             }
             if (exchange.Upstream is { Failure: not StreamFailure.None } upstream)
             {
@@ -283,6 +293,9 @@ internal sealed partial class GatewayForwarder(
 
         [LoggerMessage(3, LogLevel.Warning, "A request for {Model} to backend {Backend} failed: {Error}")]
         public static partial void ResponseFailed(ILogger logger, string model, string backend, string error);
+
+        [LoggerMessage(18, LogLevel.Warning, "A stream for {Model} from backend {Backend} carried an error event: {Message}")]
+        public static partial void StreamError(ILogger logger, string model, string backend, string message);
 
         [LoggerMessage(4, LogLevel.Warning, "Ejected backend {Backend} after {Failures} consecutive failures")]
         public static partial void Ejected(ILogger logger, string backend, int failures);
