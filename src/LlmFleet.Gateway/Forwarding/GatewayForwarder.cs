@@ -59,9 +59,9 @@ internal sealed partial class GatewayForwarder(
                 await RefuseAsync(context, "unknown", 400, error);
                 return;
             }
-            if (!inspection.HasModel)
+            if (!inspection.HasModel && pool is null)
             {
-                await RefuseAsync(context, "unknown", 400, "the request has no 'model'; valid models: " + string.Join(", ", table.ModelNames), "model");
+                await RefuseAsync(context, "unknown", 400, "the request has no 'model' and the gateway has no default_model (it serves several models); valid models: " + string.Join(", ", table.ModelNames), "model");
                 return;
             }
             if (pool is null)
@@ -96,6 +96,10 @@ internal sealed partial class GatewayForwarder(
         if (inspection.Error is null && inspection.HasModel && !inspection.ModelTooLong)
         {
             table.TryGetPool(model[..inspection.ModelLength], out pool);
+        }
+        else if (inspection.Error is null && !inspection.HasModel)
+        {
+            pool = table.DefaultPool;
         }
         return (inspection, pool);
     }
