@@ -99,7 +99,7 @@ internal sealed class GatewayExchange(GatewayRequest request, TimeProvider time)
     private PooledBody BodyFor(PoolBackend backend)
     {
         var inspection = request.Inspection;
-        if (backend.ServedModelJson is not { } served || !inspection.HasModel
+        if ((inspection.Multipart ? backend.ServedModelUtf8 : backend.ServedModelJson) is not { } served || !inspection.HasModel
             || request.Body.Span[inspection.ModelToken].SequenceEqual(served))
         {
             return request.Body;

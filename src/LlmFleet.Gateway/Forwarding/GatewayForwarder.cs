@@ -53,7 +53,7 @@ internal sealed partial class GatewayForwarder(
         }
         using (body)
         {
-            var (inspection, pool) = Route(body.Span, table);
+            var (inspection, pool) = Route(body.Span, context.Request.ContentType, table);
             if (inspection.Error is { } error)
             {
                 await RefuseAsync(context, "unknown", 400, error);
@@ -88,10 +88,12 @@ internal sealed partial class GatewayForwarder(
         }
     }
 
-    private static (RequestInspection, ModelPool?) Route(ReadOnlySpan<byte> body, RoutingTable table)
+    private static (RequestInspection, ModelPool?) Route(ReadOnlySpan<byte> body, string? contentType, RoutingTable table)
     {
         Span<char> model = stackalloc char[MaxModelNameChars];
-        var inspection = RequestInspector.Inspect(body, model);
+        var inspection = MultipartInspector.Boundary(contentType) is { } boundary
+            ? MultipartInspector.Inspect(body, boundary, model)
+            : RequestInspector.Inspect(body, model);
         ModelPool? pool = null;
         if (inspection.Error is null && inspection.HasModel && !inspection.ModelTooLong)
         {

@@ -16,12 +16,13 @@ namespace LlmFleet.Gateway.Hosting;
 public static class GatewayEndpoints
 {
     /// <summary>The one table of vLLM's routes the gateway forwards (POST, JSON body) to a backend chosen by the body's
-    /// <c>model</c> (docs/gateway.md, "Routes"). <c>/v1/messages</c> is Anthropic's Messages API as vLLM serves it.</summary>
+    /// <c>model</c> (docs/gateway.md, "Routes"); a <c>multipart/form-data</c> body by its <c>model</c> form field. <c>/v1/messages</c> is Anthropic's Messages API as vLLM serves it.</summary>
     public static IReadOnlyList<string> Forwarded { get; } =
     [
         "/v1/chat/completions", "/v1/completions", "/v1/embeddings", "/v1/responses", "/tokenize", "/detokenize",
         "/v1/messages", "/v1/messages/count_tokens",
         "/rerank", "/v1/rerank", "/v2/rerank", "/score", "/v1/score", "/pooling", "/classify",
+        "/v1/audio/transcriptions", "/v1/audio/translations", // multipart/form-data: routed by the model field
     ];
 
     public static void Map(IEndpointRouteBuilder app)

@@ -145,4 +145,52 @@ public sealed class RouteTests
             Assert.Equal(1, PrometheusText.Sum(await fleet.MetricsAsync(), "llmfleet_gateway_requests_total", ("model", "second"), ("status", "200")));
         }
     }
+
+    [Theory]
+    [InlineData("/v1/audio/transcriptions")]
+    [InlineData("/v1/audio/translations")]
+    public async Task AudioUpload_IsRoutedByItsModelField_AndForwardedWithTheServedName(string path)
+    {
+        // The twin has no audio routes: this stand-in reads the form as vLLM's would and echoes what it got.
+        await using var backend = await TestFleet.StartStandInAsync(app => app.MapPost(path, async (HttpContext http) =>
+        {
+            var form = await http.Request.ReadFormAsync();
+            await using var file = form.Files["file"]!.OpenReadStream();
+            using var copy = new MemoryStream();
+            await file.CopyToAsync(copy);
+            return Results.Json(new { model = form["model"].ToString(), language = form["language"].ToString(), file_bytes = Convert.ToHexString(copy.ToArray()) });
+        }));
+        await using var fleet = await TestFleet.StartAsync(twins: 0, model: m => m with { Backends = [Backend(backend, "openai/whisper-large-v3")] });
+        var audio = new byte[4096];
+        new Random(18).NextBytes(audio);
+        audio[100] = (byte)'}'; // binary content that must not be touched
+
+        using var form = new MultipartFormDataContent
+        {
+            { new StringContent("en"), "language" },
+            { new ByteArrayContent(audio), "file", "model.wav" },
+            { new StringContent(TestFleet.Alias), "model" },
+        };
+        using var response = await fleet.Client.PostAsync(path.TrimStart('/'), form, Ct);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var json = await TestFleet.ReadJsonAsync(response);
+        Assert.Equal("openai/whisper-large-v3", json.GetProperty("model").GetString());
+        Assert.Equal("en", json.GetProperty("language").GetString());
+        Assert.Equal(Convert.ToHexString(audio), json.GetProperty("file_bytes").GetString());
+    }
+
+    [Fact]
+    public async Task AudioUpload_UnknownModelField_Is404()
+    {
+        await using var fleet = await TestFleet.StartAsync();
+        using var form = new MultipartFormDataContent
+        {
+            { new ByteArrayContent([1, 2, 3]), "file", "a.wav" },
+            { new StringContent("whisper-1"), "model" },
+        };
+        using var response = await fleet.Client.PostAsync("v1/audio/transcriptions", form, Ct);
+        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+        Assert.Contains("whisper-1", (await TestFleet.ReadJsonAsync(response)).GetProperty("error").GetProperty("message").GetString());
+    }
 }
