@@ -22,6 +22,10 @@ public sealed record FleetConfig
 
     public IReadOnlyList<ModelConfig> Models { get; init; } = [];
 
+    /// <summary><c>default_model:</c> the model (name or alias) a request without <c>model</c> goes to, as vLLM serves
+    /// its first model then. Null: the only model when there is exactly one, else such requests get 400.</summary>
+    public string? DefaultModel { get; init; }
+
     /// <summary><c>auth:</c>, <c>limits:</c> and <c>usage:</c>: API keys, rate limits, usage ledger.</summary>
     public AccessConfig Access { get; init; } = new();
 

@@ -90,9 +90,19 @@ public static class FleetConfigLoader
                 ? Positive(max, "max_request_body_bytes", errors) : defaults.MaxRequestBodyBytes,
             ShutdownTimeout = Duration(doc.ShutdownTimeout, "shutdown_timeout", defaults.ShutdownTimeout, errors),
             Models = models,
+            DefaultModel = DefaultModel(doc.DefaultModel, names, errors),
             Access = AccessConfigParser.Parse(doc.Auth, doc.Limits, doc.Usage, doc.Listen ?? defaults.Listen, errors),
             Monitoring = MonitoringConfigParser.Parse(doc.Monitoring, models.SelectMany(m => m.Backends).Select(b => b.Url), errors),
         };
+    }
+
+    private static string? DefaultModel(string? name, Dictionary<string, string> names, List<string> errors)
+    {
+        if (name is not null && !names.ContainsKey(name))
+        {
+            errors.Add($"default_model: '{name}' is not a model name or alias; models: {string.Join(", ", names.Keys)}");
+        }
+        return name;
     }
 
     private static ModelConfig ValidateModel(ModelYaml m, string at, List<string> errors)

@@ -41,6 +41,8 @@ public sealed class FleetYaml
 
     public List<ModelYaml>? Models { get; set; }
 
+    public string? DefaultModel { get; set; }
+
     public MonitoringYaml? Monitoring { get; set; }
 
     /// <exception cref="YamlException">Not YAML, or a key this shape does not have.</exception>

@@ -91,14 +91,15 @@ internal sealed class GatewayExchange(GatewayRequest request, TimeProvider time)
         var timeouts = request.Pool.Config.Timeouts;
         var aborted = httpContext.RequestAborted;
         proxyResponse.Content = new UpstreamContent(proxyResponse.Content,
-            inner => Upstream = new UpstreamResponseStream(inner, isEventStream, timeouts.FirstToken, timeouts.Idle, aborted, time));
+            inner => Upstream = new UpstreamResponseStream(inner, isEventStream, timeouts.FirstToken, timeouts.Idle, aborted, time,
+                () => !httpContext.Response.HasStarted && CanRetry()));
         return true;
     }
 
     private PooledBody BodyFor(PoolBackend backend)
     {
         var inspection = request.Inspection;
-        if (backend.ServedModelJson is not { } served || !inspection.HasModel
+        if ((inspection.Multipart ? backend.ServedModelUtf8 : backend.ServedModelJson) is not { } served || !inspection.HasModel
             || request.Body.Span[inspection.ModelToken].SequenceEqual(served))
         {
             return request.Body;

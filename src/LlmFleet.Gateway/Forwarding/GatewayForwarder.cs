@@ -53,15 +53,15 @@ internal sealed partial class GatewayForwarder(
         }
         using (body)
         {
-            var (inspection, pool) = Route(body.Span, table);
+            var (inspection, pool) = Route(body.Span, context.Request.ContentType, table);
             if (inspection.Error is { } error)
             {
                 await RefuseAsync(context, "unknown", 400, error);
                 return;
             }
-            if (!inspection.HasModel)
+            if (!inspection.HasModel && pool is null)
             {
-                await RefuseAsync(context, "unknown", 400, "the request has no 'model'; valid models: " + string.Join(", ", table.ModelNames), "model");
+                await RefuseAsync(context, "unknown", 400, "the request has no 'model' and the gateway has no default_model (it serves several models); valid models: " + string.Join(", ", table.ModelNames), "model");
                 return;
             }
             if (pool is null)
@@ -88,14 +88,20 @@ internal sealed partial class GatewayForwarder(
         }
     }
 
-    private static (RequestInspection, ModelPool?) Route(ReadOnlySpan<byte> body, RoutingTable table)
+    private static (RequestInspection, ModelPool?) Route(ReadOnlySpan<byte> body, string? contentType, RoutingTable table)
     {
         Span<char> model = stackalloc char[MaxModelNameChars];
-        var inspection = RequestInspector.Inspect(body, model);
+        var inspection = MultipartInspector.Boundary(contentType) is { } boundary
+            ? MultipartInspector.Inspect(body, boundary, model)
+            : RequestInspector.Inspect(body, model);
         ModelPool? pool = null;
         if (inspection.Error is null && inspection.HasModel && !inspection.ModelTooLong)
         {
             table.TryGetPool(model[..inspection.ModelLength], out pool);
+        }
+        else if (inspection.Error is null && !inspection.HasModel)
+        {
+            pool = table.DefaultPool;
         }
         return (inspection, pool);
     }
@@ -154,7 +160,9 @@ internal sealed partial class GatewayForwarder(
         finally
         {
             exchange.ReleaseBuffers();
-            var status = context.RequestAborted.IsCancellationRequested ? 499 : context.Response.StatusCode;
+            var status = context.RequestAborted.IsCancellationRequested ? 499
+                : exchange.Upstream is { HeldBack: false } relayed ? relayed.OutcomeStatus(context.Response.StatusCode)
+                : context.Response.StatusCode;
             metrics.RequestEnded(pool, request.Backend?.State, status);
             if (exchange.Upstream is { } upstream)
             {
@@ -186,6 +194,14 @@ internal sealed partial class GatewayForwarder(
                 RecordFailure(pool, backend);
                 Log.Retrying(logger, pool.Name, backend.State.Name, $"HTTP {exchange.UpstreamStatus}");
                 return false;
+            }
+            if (exchange.Upstream is { Failure: StreamFailure.ErrorEvent } reported)
+            {
+                // The backend reported a failure inside its 200 stream (and ended it itself): a failed attempt,
+                // retried elsewhere when its error was the first event and so was held back from the client.
+                RecordFailure(pool, backend);
+                Log.StreamError(logger, pool.Name, backend.State.Name, reported.ErrorMessage ?? "no message");
+                return !reported.HeldBack;
             }
             if (exchange.Upstream is { Failure: not StreamFailure.None } upstream)
             {
@@ -290,6 +306,9 @@ internal sealed partial class GatewayForwarder(
 
         [LoggerMessage(3, LogLevel.Warning, "A request for {Model} to backend {Backend} failed: {Error}")]
         public static partial void ResponseFailed(ILogger logger, string model, string backend, string error);
+
+        [LoggerMessage(18, LogLevel.Warning, "A stream for {Model} from backend {Backend} carried an error event: {Message}")]
+        public static partial void StreamError(ILogger logger, string model, string backend, string message);
 
         [LoggerMessage(4, LogLevel.Warning, "Ejected backend {Backend} after {Failures} consecutive failures")]
         public static partial void Ejected(ILogger logger, string backend, int failures);

@@ -10,4 +10,8 @@ internal enum StreamFailure
 
     /// <summary>No first event within <c>first_token</c>, or silence longer than <c>idle</c> between events.</summary>
     TimedOut,
+
+    /// <summary>The backend answered 200 and then reported a failure in the stream itself: an error event
+    /// (<c>data: {"error": …}</c>, vLLM's way when the engine fails after the response started).</summary>
+    ErrorEvent,
 }

@@ -7,7 +7,13 @@ namespace LlmFleet.Gateway.Forwarding;
 /// The usage tee: watches response bytes as they pass for a <c>"usage":{…}</c> object (the whole body of a
 /// completion, or the last event of a stream) and parses only that object. Finding the key is a vectorised
 /// <c>IndexOf</c> per chunk, so relaying pays next to nothing; a key split across two chunks is still found. The
-/// last usage seen wins (streams with continuous usage report a running total).
+/// last usage seen wins, field by field (streams with continuous usage report a running total; Anthropic's
+/// <c>message_start</c> carries the input tokens and <c>message_delta</c> the output tokens).
+/// <para>
+/// The same pass spots an error event in a stream, the way vLLM reports a failure after it answered 200:
+/// <c>data: {"error": {"message", "type", "param", "code"}}</c> (OpenAI routes) or <c>event: error</c> (Anthropic's
+/// <c>/v1/messages</c>); the OpenAI-shaped error object is parsed for its message and code.
+/// </para>
 /// </summary>
 internal sealed class UsageScanner
 {
@@ -16,14 +22,50 @@ internal sealed class UsageScanner
     private int _captured;
     private int _depth;
     private bool _capturing;
-    private int _matched;
+    private KeyMatch _usageKey = new(UsageKey);
+    private KeyMatch _errorKey = new(ErrorEventPrefix);
+    private KeyMatch _anthropicErrorKey = new(AnthropicErrorLine);
+    private bool _scannedAny;
+    private long? _prompt;
+    private long? _completion;
+    private long? _cached;
+    private long? _cacheRead;
+    private long? _cacheCreation;
 
-    private static ReadOnlySpan<byte> Key => "\"usage\""u8;
+    private static ReadOnlySpan<byte> UsageKey => "\"usage\""u8;
+
+    /// <summary>How vLLM frames an error event in an OpenAI stream (<c>create_streaming_error_response</c>).</summary>
+    public static ReadOnlySpan<byte> ErrorEventPrefix => "data: {\"error\""u8;
+
+    /// <summary>How vLLM's Anthropic route names an error event (<c>wrap_data_with_event(…, "error")</c>).</summary>
+    public static ReadOnlySpan<byte> AnthropicErrorEvent => "event: error"u8;
+
+    /// <summary>The Anthropic error event's line after an earlier event (a newline cannot occur inside JSON text).</summary>
+    private static ReadOnlySpan<byte> AnthropicErrorLine => "\nevent: error"u8;
 
     public TokenUsage? Usage { get; private set; }
 
+    /// <summary>Whether an error event passed (meaningful for event streams only).</summary>
+    public bool SawError { get; private set; }
+
+    /// <summary>The error event's <c>message</c>, when it was OpenAI-shaped and parsed.</summary>
+    public string? ErrorMessage { get; private set; }
+
+    /// <summary>The error event's <c>code</c>: the HTTP status vLLM would have answered with; null when absent.</summary>
+    public int? ErrorCode { get; private set; }
+
     public void Scan(ReadOnlySpan<byte> data)
     {
+        if (!SawError)
+        {
+            SawError = _anthropicErrorKey.Find(data) >= 0 || (!_scannedAny && data.StartsWith(AnthropicErrorEvent));
+            if (_errorKey.Find(data) is var errorEnd and >= 0)
+            {
+                SawError = true;
+                ParseError(data[errorEnd..]);
+            }
+        }
+        _scannedAny |= !data.IsEmpty;
         while (!data.IsEmpty)
         {
             if (_capturing)
@@ -31,48 +73,18 @@ internal sealed class UsageScanner
                 data = Capture(data);
                 continue;
             }
-            if (_matched > 0)
+            var end = _usageKey.Find(data);
+            if (end < 0)
             {
-                var n = Math.Min(Key.Length - _matched, data.Length);
-                if (data[..n].SequenceEqual(Key.Slice(_matched, n)))
-                {
-                    _matched += n;
-                    data = data[n..];
-                    if (_matched == Key.Length)
-                    {
-                        StartCapture();
-                    }
-                    continue;
-                }
-                _matched = 0;
+                return;
             }
-            var i = data.IndexOf(Key);
-            if (i >= 0)
-            {
-                data = data[(i + Key.Length)..];
-                StartCapture();
-                continue;
-            }
-            _matched = TrailingMatch(data);
-            return;
+            StartCapture();
+            data = data[end..];
         }
-    }
-
-    private static int TrailingMatch(ReadOnlySpan<byte> data)
-    {
-        for (var k = Math.Min(Key.Length - 1, data.Length); k > 0; k--)
-        {
-            if (data[^k..].SequenceEqual(Key[..k]))
-            {
-                return k;
-            }
-        }
-        return 0;
     }
 
     private void StartCapture()
     {
-        _matched = 0;
         _capturing = true;
         _captured = 0;
         _depth = 0;
@@ -91,7 +103,7 @@ internal sealed class UsageScanner
                 }
                 if (b != (byte)'{')
                 {
-                    // "usage": null, or the word in some other position: not a usage object.
+                    // "usage": null, or the word in some other position: not an object to read.
                     _capturing = false;
                     return data[i..];
                 }
@@ -110,45 +122,54 @@ internal sealed class UsageScanner
             else if (b == (byte)'}' && --_depth == 0)
             {
                 _capturing = false;
-                Parse(_capture.AsSpan(0, _captured));
+                ParseUsage(_capture.AsSpan(0, _captured));
                 return data[(i + 1)..];
             }
         }
         return default;
     }
 
-    private void Parse(ReadOnlySpan<byte> json)
+    private void ParseUsage(ReadOnlySpan<byte> json)
     {
         try
         {
             var reader = new Utf8JsonReader(json);
-            long prompt = 0, completion = 0, cached = 0;
+            long? prompt = null, completion = null, cached = null, cacheRead = null, cacheCreation = null;
             reader.Read();
             while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
             {
-                var isPrompt = reader.ValueTextEquals("prompt_tokens"u8) || reader.ValueTextEquals("input_tokens"u8);
-                var isCompletion = reader.ValueTextEquals("completion_tokens"u8) || reader.ValueTextEquals("output_tokens"u8);
-                var isDetails = reader.ValueTextEquals("prompt_tokens_details"u8) || reader.ValueTextEquals("input_tokens_details"u8);
+                var field = reader.ValueTextEquals("prompt_tokens"u8) || reader.ValueTextEquals("input_tokens"u8) ? 1
+                    : reader.ValueTextEquals("completion_tokens"u8) || reader.ValueTextEquals("output_tokens"u8) ? 2
+                    : reader.ValueTextEquals("cache_read_input_tokens"u8) ? 3
+                    : reader.ValueTextEquals("cache_creation_input_tokens"u8) ? 4
+                    : reader.ValueTextEquals("prompt_tokens_details"u8) || reader.ValueTextEquals("input_tokens_details"u8) ? 5
+                    : 0;
                 reader.Read();
-                if (isDetails && reader.TokenType == JsonTokenType.StartObject)
+                if (field == 5 && reader.TokenType == JsonTokenType.StartObject)
                 {
                     cached = ReadCachedTokens(ref reader);
                     continue;
                 }
                 if (reader.TokenType == JsonTokenType.Number)
                 {
-                    if (isPrompt)
+                    var value = reader.GetInt64();
+                    switch (field)
                     {
-                        prompt = reader.GetInt64();
-                    }
-                    else if (isCompletion)
-                    {
-                        completion = reader.GetInt64();
+                        case 1: prompt = value; break;
+                        case 2: completion = value; break;
+                        case 3: cacheRead = value; break;
+                        case 4: cacheCreation = value; break;
                     }
                 }
                 reader.Skip();
             }
-            Usage = new TokenUsage(prompt, completion, cached);
+            _prompt = prompt ?? _prompt;
+            _completion = completion ?? _completion;
+            _cached = cached ?? _cached;
+            _cacheRead = cacheRead ?? _cacheRead;
+            _cacheCreation = cacheCreation ?? _cacheCreation;
+            // Anthropic's input_tokens leaves out the tokens read from or written to the prompt cache.
+            Usage = new TokenUsage((_prompt ?? 0) + (_cacheRead ?? 0) + (_cacheCreation ?? 0), _completion ?? 0, _cacheRead ?? _cached ?? 0);
         }
         catch (JsonException)
         {
@@ -171,5 +192,90 @@ internal sealed class UsageScanner
             reader.Skip();
         }
         return cached;
+    }
+
+    /// <summary>Reads what of the error object (<c>: {"message": …, "code": 500}</c>) is in this chunk; an object
+    /// split across chunks keeps the details read before the split.</summary>
+    private void ParseError(ReadOnlySpan<byte> rest)
+    {
+        var start = rest.IndexOfAnyExcept(" :\t"u8);
+        if (start < 0 || rest[start] != (byte)'{')
+        {
+            return;
+        }
+        try
+        {
+            var reader = new Utf8JsonReader(rest[start..], isFinalBlock: false, state: default);
+            reader.Read();
+            while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+            {
+                var isMessage = reader.ValueTextEquals("message"u8);
+                var isCode = reader.ValueTextEquals("code"u8);
+                reader.Read();
+                if (isMessage && reader.TokenType == JsonTokenType.String)
+                {
+                    ErrorMessage = reader.GetString();
+                }
+                else if (isCode && reader.TokenType == JsonTokenType.Number && reader.TryGetInt32(out var code))
+                {
+                    ErrorCode = code;
+                }
+                if (!reader.TrySkip())
+                {
+                    return;
+                }
+            }
+        }
+        catch (JsonException)
+        {
+            // An error event all the same; its details are only for the log.
+        }
+    }
+
+    /// <summary>Finds a fixed byte string in a sequence of chunks, also when a chunk boundary splits it.</summary>
+    private struct KeyMatch(ReadOnlySpan<byte> key)
+    {
+        private readonly byte[] _key = key.ToArray();
+        private int _matched;
+
+        /// <summary>The index in <paramref name="data"/> just past the key's end; -1 when it does not end in this chunk.</summary>
+        public int Find(ReadOnlySpan<byte> data)
+        {
+            ReadOnlySpan<byte> key = _key;
+            if (_matched > 0)
+            {
+                var n = Math.Min(key.Length - _matched, data.Length);
+                if (data[..n].SequenceEqual(key.Slice(_matched, n)))
+                {
+                    _matched += n;
+                    if (_matched == key.Length)
+                    {
+                        _matched = 0;
+                        return n;
+                    }
+                    return -1;
+                }
+                _matched = 0;
+            }
+            var i = data.IndexOf(key);
+            if (i >= 0)
+            {
+                return i + key.Length;
+            }
+            _matched = TrailingMatch(data, key);
+            return -1;
+        }
+
+        private static int TrailingMatch(ReadOnlySpan<byte> data, ReadOnlySpan<byte> key)
+        {
+            for (var k = Math.Min(key.Length - 1, data.Length); k > 0; k--)
+            {
+                if (data[^k..].SequenceEqual(key[..k]))
+                {
+                    return k;
+                }
+            }
+            return 0;
+        }
     }
 }

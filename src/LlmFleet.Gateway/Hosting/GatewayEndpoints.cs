@@ -15,21 +15,31 @@ namespace LlmFleet.Gateway.Hosting;
 /// liveness, readiness and metrics.</summary>
 public static class GatewayEndpoints
 {
-    /// <summary>Endpoints forwarded to a backend chosen by the body's <c>model</c>.</summary>
+    /// <summary>The one table of vLLM's routes the gateway forwards (POST, JSON body) to a backend chosen by the body's
+    /// <c>model</c> (docs/gateway.md, "Routes"); a <c>multipart/form-data</c> body by its <c>model</c> form field. <c>/v1/messages</c> is Anthropic's Messages API as vLLM serves it.</summary>
     public static IReadOnlyList<string> Forwarded { get; } =
-        ["/v1/chat/completions", "/v1/completions", "/v1/embeddings", "/v1/responses", "/tokenize", "/detokenize"];
+    [
+        "/v1/chat/completions", "/v1/completions", "/v1/embeddings", "/v1/responses", "/tokenize", "/detokenize",
+        "/v1/messages", "/v1/messages/count_tokens",
+        "/rerank", "/v1/rerank", "/v2/rerank", "/score", "/v1/score", "/pooling", "/classify",
+        "/v1/audio/transcriptions", "/v1/audio/translations", // multipart/form-data: routed by the model field
+    ];
 
     public static void Map(IEndpointRouteBuilder app)
     {
         var forwarder = app.ServiceProvider.GetRequiredService<GatewayForwarder>();
         var state = app.ServiceProvider.GetRequiredService<GatewayState>();
         var metrics = app.ServiceProvider.GetRequiredService<GatewayMetrics>();
+        var queries = app.ServiceProvider.GetRequiredService<BackendQueries>();
         foreach (var path in Forwarded)
         {
             app.MapPost(path, forwarder.HandleAsync);
         }
-        app.MapGet("/v1/models", context => WriteModelsAsync(context, state.Current));
+        app.MapGet("/v1/models", context => WriteModelsAsync(context, state.Current, queries));
         app.MapGet("/health", context => context.Response.WriteAsync("ok"));
+        // vLLM's liveness route for SageMaker-style hosts: 200 while the gateway runs, as /health.
+        app.MapMethods("/ping", ["GET", "POST"], context => context.Response.WriteAsync("ok"));
+        app.MapGet("/version", context => WriteVersionAsync(context, state.Current, queries));
         app.MapGet("/ready", context => WriteReadyAsync(context, state.Current));
         app.MapGet("/metrics", async context =>
         {
@@ -40,19 +50,35 @@ public static class GatewayEndpoints
             $"no such endpoint: {context.Request.Method} {context.Request.Path}; the gateway serves {string.Join(", ", Forwarded)} (POST) and /v1/models"));
     }
 
-    private static Task WriteModelsAsync(HttpContext context, RoutingTable table)
+    /// <summary>Every name and alias, each with the <c>max_model_len</c> its backends report (asked at once, one
+    /// backend per model).</summary>
+    private static async Task WriteModelsAsync(HttpContext context, RoutingTable table, BackendQueries queries)
     {
         var created = table.LoadedAt.ToUnixTimeSeconds();
+        var lengths = await Task.WhenAll(table.Pools.Select(p => queries.MaxModelLenAsync(p, context.RequestAborted)));
         var list = new ModelList();
-        foreach (var pool in table.Pools)
+        for (var i = 0; i < table.Pools.Count; i++)
         {
+            var pool = table.Pools[i];
             foreach (var name in pool.Config.Aliases.Prepend(pool.Name))
             {
-                list.Data.Add(new ModelCard { Id = name, Created = created, OwnedBy = "llmfleet", Root = pool.Name });
+                list.Data.Add(new ModelCard { Id = name, Created = created, OwnedBy = "llmfleet", Root = pool.Name, MaxModelLen = lengths[i] });
             }
         }
         context.Response.ContentType = "application/json";
-        return JsonSerializer.SerializeAsync(context.Response.Body, list, VllmJsonContext.Default.ModelList, context.RequestAborted);
+        await JsonSerializer.SerializeAsync(context.Response.Body, list, VllmJsonContext.Default.ModelList, context.RequestAborted);
+    }
+
+    /// <summary>vLLM's <c>/version</c> as a backend of the default (or first) model answers it; 503 when none does.</summary>
+    private static async Task WriteVersionAsync(HttpContext context, RoutingTable table, BackendQueries queries)
+    {
+        if ((table.DefaultPool ?? table.Pools.FirstOrDefault()) is { } pool && await queries.VersionAsync(pool, context.RequestAborted) is { } body)
+        {
+            context.Response.ContentType = "application/json";
+            await context.Response.Body.WriteAsync(body, context.RequestAborted);
+            return;
+        }
+        await OpenAiErrors.WriteAsync(context, 503, "no backend answered /version");
     }
 
     /// <summary>200 when every model has at least one backend that may take requests; else 503 naming those without.</summary>

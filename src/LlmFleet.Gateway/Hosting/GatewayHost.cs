@@ -60,6 +60,7 @@ public static class GatewayHost
         });
         builder.Services.AddHttpForwarder();
         builder.Services.AddSingleton<UpstreamInvoker>();
+        builder.Services.AddSingleton<BackendQueries>();
         builder.Services.AddSingleton<GatewayForwarder>();
         builder.Services.AddHostedService<BackendMonitor>();
         if (options.Config is null && options.ConfigPath is { } watched)

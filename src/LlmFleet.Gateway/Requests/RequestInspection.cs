@@ -6,8 +6,12 @@ internal struct RequestInspection
     /// <summary>Null when the body is valid JSON with an object at the top; else why not.</summary>
     public string? Error;
 
-    /// <summary>Bytes of the <c>model</c> value token, quotes included; default when absent.</summary>
+    /// <summary>Bytes of the <c>model</c> value token, quotes included; default when absent. In a
+    /// <c>multipart/form-data</c> body (<see cref="Multipart"/>): the field's value, no quotes.</summary>
     public Range ModelToken;
+
+    /// <summary>The body is <c>multipart/form-data</c> (<see cref="MultipartInspector"/>), not JSON.</summary>
+    public bool Multipart;
 
     public bool HasModel;
 

@@ -18,6 +18,9 @@ public sealed class PoolBackend(BackendConfig config, BackendState state, int in
         ? [(byte)'"', .. System.Text.Json.JsonEncodedText.Encode(name).EncodedUtf8Bytes, (byte)'"']
         : null;
 
+    /// <summary>The served model name as plain UTF-8, written into a <c>multipart/form-data</c> <c>model</c> field.</summary>
+    internal byte[]? ServedModelUtf8 { get; } = config.ServedModel is { } plain ? System.Text.Encoding.UTF8.GetBytes(plain) : null;
+
     /// <summary>The <c>Authorization</c> value sent to this backend, from <see cref="BackendConfig.ApiKeyEnv"/>; null
     /// leaves the client's header. Read once, when the configuration is loaded or reloaded.</summary>
     internal string? Authorization { get; } = config.ApiKeyEnv is { } env && Environment.GetEnvironmentVariable(env) is { Length: > 0 } key

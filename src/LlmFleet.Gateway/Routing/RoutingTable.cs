@@ -20,7 +20,11 @@ public sealed class RoutingTable
         _bySpan = byName.GetAlternateLookup<ReadOnlySpan<char>>();
         LoadedAt = loadedAt;
         Backends = pools.SelectMany(p => p.Backends).Select(b => b.State).Distinct().ToArray();
+        DefaultPool = config.DefaultModel is { } name ? byName.GetValueOrDefault(name) : pools.Count == 1 ? pools[0] : null;
     }
+
+    /// <summary>Where a request without <c>model</c> goes: <c>default_model</c>, else the only model; null when neither.</summary>
+    public ModelPool? DefaultPool { get; }
 
     public FleetConfig Config { get; }
 

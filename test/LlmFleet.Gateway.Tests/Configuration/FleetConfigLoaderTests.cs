@@ -75,6 +75,7 @@ public sealed class FleetConfigLoaderTests
         "models[0].backends[0].api_key_env: the environment variable LLMFLEET_TEST_NEVER_SET_4C1D is not set")]
     [InlineData("models: [{ name: m, backendz: [] }]", "line 1")]
     [InlineData("listen: [oops", "line 1")]
+    [InlineData("default_model: x\nmodels: [{ name: m, aliases: [mm], backends: [{ url: 'http://a:1' }] }]", "default_model: 'x' is not a model name or alias; models: m, mm")]
     public void Parse_InvalidFile_NamesTheProblem(string yaml, string expected)
     {
         var e = Assert.Throws<FleetConfigException>(() => FleetConfigLoader.Parse(yaml));
