@@ -13,8 +13,10 @@ namespace LlmFleet.Testing.Chaos;
 internal sealed class SlowDripBackend : IAsyncDisposable
 {
     /// <summary>The stream every POST gets: one chunk event, then <c>[DONE]</c>.</summary>
-    public static readonly byte[] Stream = Encoding.ASCII.GetBytes(
-        "data: {\"id\":\"drip\",\"object\":\"chat.completion.chunk\",\"created\":0,\"model\":\"drip\",\"choices\":[{\"index\":0,\"delta\":{\"content\":\"drip\"},\"finish_reason\":null}]}\n\n" +
+    // Several events: the gateway holds a stream's first event whole (an error there is retried elsewhere), so the
+    // relay-as-it-comes check needs events after the first.
+    public static readonly byte[] Stream = Encoding.ASCII.GetBytes(string.Concat(Enumerable.Repeat(
+        "data: {\"id\":\"drip\",\"object\":\"chat.completion.chunk\",\"created\":0,\"model\":\"drip\",\"choices\":[{\"index\":0,\"delta\":{\"content\":\"drip\"},\"finish_reason\":null}]}\n\n", 4)) +
         "data: [DONE]\n\n");
 
     private readonly Socket _listener = new(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
