@@ -57,6 +57,13 @@ public sealed record TwinOptions
     /// </summary>
     public string ReasoningParser { get; init; } = "auto";
 
+    /// <summary>
+    /// <c>--api-key</c>: keys a client must send as <c>Authorization: Bearer</c> on every <c>/v1</c> path, as vLLM's
+    /// authentication middleware asks; other paths (<c>/health</c>, <c>/metrics</c>, <c>/tokenize</c>) stay open, as in
+    /// vLLM. Empty (default): no key needed.
+    /// </summary>
+    public IReadOnlyList<string> ApiKeys { get; init; } = [];
+
     /// <summary>What <c>GET /version</c> reports.</summary>
     public string VllmVersion { get; init; } = "0.11.0";
 
@@ -80,6 +87,7 @@ public sealed record TwinOptions
         Require(Runner is "generate" or "pooling", $"--runner must be generate or pooling, got '{Runner}'");
         Require(KvCacheTokens is null or >= 16, $"KV cache must hold at least one block of 16 tokens, got {KvCacheTokens}");
         Require(GpuMemoryUtilization is > 0 and <= 1, "--gpu-memory-utilization must be in (0, 1]");
+        Require(ApiKeys.All(k => k.Length > 0), "--api-key must not be empty");
         Faults.Validate();
         return this;
     }
