@@ -35,5 +35,16 @@ public sealed record AccessConfig
     /// <summary>Internal price per million generated tokens. Default 0.</summary>
     public decimal PricePerMillionCompletion { get; init; }
 
+    /// <summary><c>teams:</c>: spend budgets in dollars per team.</summary>
+    public IReadOnlyDictionary<string, TeamBudget> TeamBudgets { get; init; } = new Dictionary<string, TeamBudget>();
+
+    /// <summary>The internal price of self-hosted tokens when a model sets none: <c>usage.price_per_million</c>.</summary>
+    public TokenPrices InternalPrices => new()
+    {
+        InputPerMillion = PricePerMillionPrompt,
+        CachedInputPerMillion = PricePerMillionPrompt,
+        OutputPerMillion = PricePerMillionCompletion,
+    };
+
     public bool KeysRequired => Auth == AuthModes.Keys;
 }

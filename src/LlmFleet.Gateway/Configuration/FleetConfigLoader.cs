@@ -89,8 +89,11 @@ public static class FleetConfigLoader
             MaxRequestBodyBytes = doc.MaxRequestBodyBytes is { } max
                 ? Positive(max, "max_request_body_bytes", errors) : defaults.MaxRequestBodyBytes,
             ShutdownTimeout = Duration(doc.ShutdownTimeout, "shutdown_timeout", defaults.ShutdownTimeout, errors),
-            Models = models,
-            Access = AccessConfigParser.Parse(doc.Auth, doc.Limits, doc.Usage, doc.Listen ?? defaults.Listen, errors),
+            Models = HybridConfigParser.ResolveFallbacks(models, names, errors),
+            Access = AccessConfigParser.Parse(doc.Auth, doc.Limits, doc.Usage, doc.Listen ?? defaults.Listen, errors) with
+            {
+                TeamBudgets = HybridConfigParser.Teams(doc.Teams, errors),
+            },
             Monitoring = MonitoringConfigParser.Parse(doc.Monitoring, models.SelectMany(m => m.Backends).Select(b => b.Url), errors),
         };
     }
@@ -122,11 +125,14 @@ public static class FleetConfigLoader
             {
                 errors.Add($"{bat}.url: '{b.Url}' is listed twice");
             }
+            var (provider, prices) = HybridConfigParser.Backend(b, bat, errors);
             backends.Add(new BackendConfig
             {
                 Url = url,
                 ServedModel = string.IsNullOrWhiteSpace(b.ServedModel) ? null : b.ServedModel,
                 ApiKeyEnv = BackendKeyEnv(b.ApiKeyEnv, $"{bat}.api_key_env", errors),
+                Provider = provider,
+                Prices = prices,
             });
         }
         var policy = m.Policy ?? PolicyNames.LeastLoad;
@@ -172,6 +178,9 @@ public static class FleetConfigLoader
             Health = health,
             Retries = m.Retries ?? 2,
             Timeouts = timeouts,
+            Fallbacks = m.Fallbacks ?? [],
+            Spill = HybridConfigParser.Spill(m.Spill, $"{at}.spill", errors),
+            Prices = m.Prices is null ? null : HybridConfigParser.Prices(m.Prices, $"{at}.prices", errors),
         };
     }
 
