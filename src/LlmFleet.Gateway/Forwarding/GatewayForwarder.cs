@@ -112,7 +112,7 @@ internal sealed partial class GatewayForwarder(
                 var backend = exchange.Chain.Next();
                 if (backend is null)
                 {
-                    if (request.Attempts == 0)
+                    if (request.Attempts == 0 || exchange.Chain.HeldBackExternal)
                     {
                         await OpenAiErrors.WriteAsync(context, 503, RouteAnswers.NoBackendMessage(request, exchange.Chain), retryAfterSeconds: 1);
                     }
@@ -224,7 +224,8 @@ internal sealed partial class GatewayForwarder(
             await OpenAiErrors.WriteAsync(context, 504, $"the backend for model '{pool.Name}' did not answer within {pool.Config.Timeouts.FirstToken.TotalSeconds:0.###} s");
             return true;
         }
-        if ((error is ForwarderError.Request or ForwarderError.RequestCanceled or ForwarderError.ResponseHeaders) && exchange.CanRetry())
+        // A key that may not leave, with only external backends left, is told so (503) rather than given this failure.
+        if ((error is ForwarderError.Request or ForwarderError.RequestCanceled or ForwarderError.ResponseHeaders) && (exchange.CanRetry() || exchange.Chain.HeldBackExternal))
         {
             Log.Retrying(logger, pool.Name, backend.State.Name, exception?.Message ?? error.ToString());
             return false;

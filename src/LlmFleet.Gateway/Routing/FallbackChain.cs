@@ -148,9 +148,13 @@ public sealed class FallbackChain(GatewayRequest request)
     {
         foreach (var b in pool.Backends)
         {
-            if (Usable(b, tried) && (!b.IsExternal || request.ExternalAllowed))
+            if (Usable(b, tried))
             {
-                return true;
+                if (!b.IsExternal || request.ExternalAllowed)
+                {
+                    return true;
+                }
+                HeldBackExternal = true;
             }
         }
         return false;
