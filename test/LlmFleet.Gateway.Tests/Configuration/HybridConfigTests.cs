@@ -58,7 +58,7 @@ public sealed class HybridConfigTests
     [InlineData("when: when_saturated", "when: sometimes", "models[0].spill.when: 'sometimes' is not one of never, when_down, when_saturated")]
     [InlineData("max_kv_usage: 0.9", "max_kv_usage: 1.5", "models[0].spill.max_kv_usage: '1.5' is not a number in 0–1")]
     [InlineData("provider: openai-compatible", "provider: bedrock", "models[1].backends[0].provider: 'bedrock' is not a provider kind")]
-    [InlineData("                prices: { input_per_million: 1.4, cached_input_per_million: 0.26, output_per_million: 4.4 }\n", "", "models[1].backends[0].prices: a provider backend needs its list prices")]
+    [InlineData("prices: { input_per_million: 1.4, cached_input_per_million: 0.26, output_per_million: 4.4 }", "# no prices", "models[1].backends[0].prices: a provider backend needs its list prices")]
     [InlineData("budget_usd_day: 50", "budget_usd_day: -1", "teams.research.budget_usd_day: '-1' is not an amount in dollars")]
     public void Parse_BadHybridEntry_SaysWhereAndWhy(string from, string to, string error)
     {

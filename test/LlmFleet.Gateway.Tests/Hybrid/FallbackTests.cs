@@ -40,7 +40,7 @@ public sealed class FallbackTests
             && details.TryGetProperty("cached_tokens", out var c) ? c.GetInt64() : 0;
         Assert.Equal(24, completion);
         // By hand: uncached prompt at 1.40, cached prompt at 0.26, completion at 4.40 dollars per million tokens.
-        var dollars = Math.Round(((prompt - cached) * 1.4m + cached * 0.26m + completion * 4.4m) / 1_000_000m, 6);
+        var dollars = ((prompt - cached) * 1.4m + cached * 0.26m + completion * 4.4m) / 1_000_000m;
 
         await using var ledger = fleet.OpenStore();
         var byProvider = await WaitForRowsAsync(ledger, UsageGrouping.Provider, 1);

@@ -151,7 +151,7 @@ internal abstract class SqlAccessStore : IAccessStore
                 PromptTokens = reader.IsDBNull(3) ? 0 : Convert.ToInt64(reader.GetValue(3), System.Globalization.CultureInfo.InvariantCulture),
                 CompletionTokens = reader.IsDBNull(4) ? 0 : Convert.ToInt64(reader.GetValue(4), System.Globalization.CultureInfo.InvariantCulture),
                 CachedTokens = reader.IsDBNull(5) ? 0 : Convert.ToInt64(reader.GetValue(5), System.Globalization.CultureInfo.InvariantCulture),
-                CostUsd = reader.IsDBNull(6) ? 0 : Math.Round(Convert.ToDecimal(reader.GetValue(6), System.Globalization.CultureInfo.InvariantCulture), 6),
+                CostUsd = reader.IsDBNull(6) ? 0 : Math.Round(Convert.ToDecimal(reader.GetValue(6), System.Globalization.CultureInfo.InvariantCulture), 9),
                 SpilledRequests = reader.IsDBNull(7) ? 0 : Convert.ToInt64(reader.GetValue(7), System.Globalization.CultureInfo.InvariantCulture),
                 ExternalRequests = reader.IsDBNull(8) ? 0 : Convert.ToInt64(reader.GetValue(8), System.Globalization.CultureInfo.InvariantCulture),
             });
