@@ -36,7 +36,10 @@ public sealed record AccessConfig
     public decimal PricePerMillionCompletion { get; init; }
 
     /// <summary><c>teams:</c>: spend budgets in dollars per team.</summary>
-    public IReadOnlyDictionary<string, TeamBudget> TeamBudgets { get; init; } = new Dictionary<string, TeamBudget>();
+    public IReadOnlyDictionary<string, TeamBudget> TeamBudgets { get; init; } = NoTeamBudgets;
+
+    /// <summary>One shared empty map, so configurations without teams compare equal.</summary>
+    public static IReadOnlyDictionary<string, TeamBudget> NoTeamBudgets { get; } = new Dictionary<string, TeamBudget>();
 
     /// <summary>The internal price of self-hosted tokens when a model sets none: <c>usage.price_per_million</c>.</summary>
     public TokenPrices InternalPrices => new()

@@ -124,7 +124,8 @@ public static class HybridConfigParser
                     canonical.Add(target);
                 }
             }
-            resolved.Add(m with { Fallbacks = canonical });
+            // Unchanged when there are none, so configurations without fallbacks compare equal (records, by value).
+            resolved.Add(m.Fallbacks.Count == 0 ? m : m with { Fallbacks = canonical });
         }
         return resolved;
     }
@@ -133,8 +134,12 @@ public static class HybridConfigParser
     public static IReadOnlyDictionary<string, TeamBudget> Teams(Dictionary<string, TeamYaml>? teams, List<string> errors)
     {
         ArgumentNullException.ThrowIfNull(errors);
+        if (teams is not { Count: > 0 })
+        {
+            return AccessConfig.NoTeamBudgets;
+        }
         var result = new Dictionary<string, TeamBudget>(StringComparer.Ordinal);
-        foreach (var (name, t) in teams ?? [])
+        foreach (var (name, t) in teams)
         {
             var at = $"teams.{name}";
             if (t is null)
