@@ -46,6 +46,11 @@ public static class TwinHost
             }
         };
 
+        if (options.ApiKeys.Count > 0)
+        {
+            var keys = new ApiKeyCheck(options.ApiKeys);
+            app.Use((http, next) => keys.InvokeAsync(http, next));
+        }
         app.Use((http, next) => FaultMiddleware.InvokeAsync(http, twin, next));
         app.MapGet("/health", http => InfoEndpoints.HealthAsync(http, twin));
         app.MapGet("/version", http => InfoEndpoints.VersionAsync(http, twin));

@@ -67,6 +67,13 @@ public sealed record TwinOptions
     /// <summary><c>--enable-prompt-tokens-details</c>: usage carries <c>prompt_tokens_details.cached_tokens</c> (default off).</summary>
     public bool EnablePromptTokensDetails { get; init; }
 
+    /// <summary>
+    /// <c>--api-key</c>: keys a client must send as <c>Authorization: Bearer</c> on every <c>/v1</c> path, as vLLM's
+    /// authentication middleware asks; other paths (<c>/health</c>, <c>/metrics</c>, <c>/tokenize</c>) stay open, as in
+    /// vLLM. Empty (default): no key needed.
+    /// </summary>
+    public IReadOnlyList<string> ApiKeys { get; init; } = [];
+
     /// <summary>The clock of the engine and the timestamps in responses (default the system clock).</summary>
     public TimeProvider TimeProvider { get; init; } = TimeProvider.System;
 
@@ -88,6 +95,7 @@ public sealed record TwinOptions
         Require(KvCacheTokens is null or >= 16, $"KV cache must hold at least one block of 16 tokens, got {KvCacheTokens}");
         Require(GpuMemoryUtilization is > 0 and <= 1, "--gpu-memory-utilization must be in (0, 1]");
         _ = VllmWire.Get(VllmVersion);
+        Require(ApiKeys.All(k => k.Length > 0), "--api-key must not be empty");
         Faults.Validate();
         return this;
     }

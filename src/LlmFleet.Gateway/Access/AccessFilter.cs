@@ -1,6 +1,7 @@
 using System.Text.Json;
 using LlmFleet.Gateway.Access.Keys;
 using LlmFleet.Gateway.Access.Limits;
+using LlmFleet.Gateway.Access.Spend;
 using LlmFleet.Gateway.Configuration;
 using LlmFleet.Gateway.Errors;
 using LlmFleet.Gateway.Pipeline;
@@ -13,12 +14,14 @@ namespace LlmFleet.Gateway.Access;
 
 /// <summary>
 /// Runs before forwarding: with <c>auth: keys</c>, 401 for a missing, unknown, revoked or expired key, 403 for a model
-/// the key may not use, 429 (with <c>Retry-After</c>) over rpm, tpm, parallel or budget. With the ledger on, a stream
+/// the key may not use, 429 (with <c>Retry-After</c>) over a dollar budget (<see cref="ISpendCounters"/>), rpm, tpm,
+/// parallel or token budget. With the ledger on, a stream
 /// whose client did not ask for usage gets <c>stream_options.include_usage</c> added, and the usage event is hidden
 /// from the client again by <see cref="UsageEventFilter"/>. The key is hashed and looked up in memory; no I/O unless
 /// limits live in Redis.
 /// </summary>
-internal sealed class AccessFilter(AccessConfig config, KeyCache? keys, IRateLimits? limits, AccessMetrics metrics, TimeProvider time) : IGatewayRequestFilter
+internal sealed class AccessFilter(AccessConfig config, KeyCache? keys, IRateLimits? limits, AccessMetrics metrics, TimeProvider time,
+    ISpendCounters? spend = null) : IGatewayRequestFilter
 {
     private static ReadOnlySpan<byte> IncludeUsage => ",\"stream_options\":{\"include_usage\":true}}"u8;
 
@@ -38,6 +41,13 @@ internal sealed class AccessFilter(AccessConfig config, KeyCache? keys, IRateLim
             // The key is the gateway's secret: it must not travel on to the backends (nor into their logs).
             context.Request.Headers.Authorization = default;
             context.Request.Headers.Remove("x-api-key");
+            request.ExternalAllowed = !key!.NoExternal;
+            if (spend is not null && await spend.CheckAsync(key, key.Team is { } team ? config.TeamBudgets.GetValueOrDefault(team) : null, now, context.RequestAborted) is { } over)
+            {
+                metrics.Refused(429, "budget_usd");
+                await BudgetRefusal.WriteAsync(context, key, over);
+                return false;
+            }
             if (key!.HasLimits)
             {
                 if (key.CountsTokens || request.Stream)

@@ -1,5 +1,7 @@
 using LlmFleet.Gateway.Access.Ledger;
 using LlmFleet.Gateway.Access.Limits;
+using LlmFleet.Gateway.Access.Spend;
+using LlmFleet.Gateway.Configuration;
 using LlmFleet.Gateway.Pipeline;
 using LlmFleet.Gateway.Routing;
 using Microsoft.AspNetCore.Http;
@@ -8,9 +10,10 @@ namespace LlmFleet.Gateway.Access;
 
 /// <summary>
 /// When a forwarded request's response has ended: releases its limit ticket (freeing its in-flight slot and replacing
-/// the token estimate by the real usage) and queues its usage row. Never waits on I/O.
+/// the token estimate by the real usage), adds its dollars to the spend counters and queues its usage row (pool,
+/// backend, provider, cost). Never waits on I/O.
 /// </summary>
-internal sealed class AccessObserver(UsageLedger? ledger, IRateLimits? limits, TimeProvider time) : IUsageObserver
+internal sealed class AccessObserver(UsageLedger? ledger, IRateLimits? limits, TimeProvider time, AccessConfig config, ISpendCounters? spend = null) : IUsageObserver
 {
     public void OnCompleted(HttpContext context, GatewayRequest request, int statusCode)
     {
@@ -20,6 +23,11 @@ internal sealed class AccessObserver(UsageLedger? ledger, IRateLimits? limits, T
         if (grant?.Ticket is { } ticket)
         {
             limits?.Release(ticket, tokens);
+        }
+        var cost = SpendPricing.Cost(request, config);
+        if (spend is not null && grant?.Key is { } key && cost > 0)
+        {
+            spend.Add(key, cost, time.GetUtcNow());
         }
         if (ledger is null)
         {
@@ -42,6 +50,9 @@ internal sealed class AccessObserver(UsageLedger? ledger, IRateLimits? limits, T
             LatencySeconds = time.GetElapsedTime(request.StartTimestamp).TotalSeconds,
             TtftSeconds = ttft,
             Status = statusCode,
+            Pool = request.ServingPool.Name,
+            Provider = request.Backend is { IsExternal: true } external ? external.Config.Url.Host : null,
+            CostUsd = cost,
         });
     }
 }

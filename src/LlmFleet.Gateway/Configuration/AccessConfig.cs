@@ -43,5 +43,19 @@ public sealed record AccessConfig
     /// store, or <c>usage-spool.jsonl</c> in the fleet file's folder.</summary>
     public string? UsageSpool { get; init; }
 
+    /// <summary><c>teams:</c>: spend budgets in dollars per team.</summary>
+    public IReadOnlyDictionary<string, TeamBudget> TeamBudgets { get; init; } = NoTeamBudgets;
+
+    /// <summary>One shared empty map, so configurations without teams compare equal.</summary>
+    public static IReadOnlyDictionary<string, TeamBudget> NoTeamBudgets { get; } = new Dictionary<string, TeamBudget>();
+
+    /// <summary>The internal price of self-hosted tokens when a model sets none: <c>usage.price_per_million</c>.</summary>
+    public TokenPrices InternalPrices => new()
+    {
+        InputPerMillion = PricePerMillionPrompt,
+        CachedInputPerMillion = PricePerMillionPrompt,
+        OutputPerMillion = PricePerMillionCompletion,
+    };
+
     public bool KeysRequired => Auth == AuthModes.Keys;
 }

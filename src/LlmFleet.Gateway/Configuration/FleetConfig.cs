@@ -57,6 +57,15 @@ public sealed record ModelConfig
     public int Retries { get; init; } = 2;
 
     public TimeoutsConfig Timeouts { get; init; } = new();
+
+    /// <summary>Models (canonical names) tried in order when this pool cannot take a request; not followed further.</summary>
+    public IReadOnlyList<string> Fallbacks { get; init; } = [];
+
+    /// <summary>When requests move on to <see cref="Fallbacks"/>. Default <c>when_down</c>.</summary>
+    public SpillConfig Spill { get; init; } = new();
+
+    /// <summary>Internal price of this pool's self-hosted backends; null: <c>usage.price_per_million</c>.</summary>
+    public TokenPrices? Prices { get; init; }
 }
 
 /// <summary>One vLLM server.</summary>
@@ -73,6 +82,15 @@ public sealed record BackendConfig
     /// as <c>Authorization: Bearer</c> on every forwarded request in place of whatever the client sent. Null: the
     /// client's header passes through (keys the gateway issued are removed before forwarding either way).</summary>
     public string? ApiKeyEnv { get; init; }
+
+    /// <summary><c>openai-compatible</c> for an external API (health-checked with <c>GET /v1/models</c>, never scraped,
+    /// chosen only when no self-hosted backend of the pool is usable); null for a vLLM server.</summary>
+    public string? Provider { get; init; }
+
+    /// <summary>A provider's list prices; null for a vLLM server.</summary>
+    public TokenPrices? Prices { get; init; }
+
+    public bool IsExternal => Provider is not null;
 }
 
 /// <summary>Active health checking and passive ejection of one pool's backends.</summary>

@@ -89,9 +89,12 @@ public static class FleetConfigLoader
             MaxRequestBodyBytes = doc.MaxRequestBodyBytes is { } max
                 ? Positive(max, "max_request_body_bytes", errors) : defaults.MaxRequestBodyBytes,
             ShutdownTimeout = Duration(doc.ShutdownTimeout, "shutdown_timeout", defaults.ShutdownTimeout, errors),
-            Models = models,
+            Models = HybridConfigParser.ResolveFallbacks(models, names, errors),
             DefaultModel = DefaultModel(doc.DefaultModel, names, errors),
-            Access = AccessConfigParser.Parse(doc.Auth, doc.Limits, doc.Usage, doc.Listen ?? defaults.Listen, errors),
+            Access = AccessConfigParser.Parse(doc.Auth, doc.Limits, doc.Usage, doc.Listen ?? defaults.Listen, errors) with
+            {
+                TeamBudgets = HybridConfigParser.Teams(doc.Teams, errors),
+            },
             Monitoring = MonitoringConfigParser.Parse(doc.Monitoring, models.SelectMany(m => m.Backends).Select(b => b.Url), errors),
         };
     }
@@ -132,11 +135,14 @@ public static class FleetConfigLoader
             {
                 errors.Add($"{bat}.url: '{b.Url}' is listed twice");
             }
+            var (provider, prices) = HybridConfigParser.Backend(b, bat, errors);
             backends.Add(new BackendConfig
             {
                 Url = url,
                 ServedModel = string.IsNullOrWhiteSpace(b.ServedModel) ? null : b.ServedModel,
                 ApiKeyEnv = BackendKeyEnv(b.ApiKeyEnv, $"{bat}.api_key_env", errors),
+                Provider = provider,
+                Prices = prices,
             });
         }
         var policy = m.Policy ?? PolicyNames.LeastLoad;
@@ -182,6 +188,9 @@ public static class FleetConfigLoader
             Health = health,
             Retries = m.Retries ?? 2,
             Timeouts = timeouts,
+            Fallbacks = m.Fallbacks ?? [],
+            Spill = HybridConfigParser.Spill(m.Spill, $"{at}.spill", errors),
+            Prices = m.Prices is null ? null : HybridConfigParser.Prices(m.Prices, $"{at}.prices", errors),
         };
     }
 

@@ -45,6 +45,9 @@ public sealed class FleetYaml
 
     public MonitoringYaml? Monitoring { get; set; }
 
+    /// <summary>Team spend budgets in dollars; see <see cref="HybridConfigParser.Teams"/>.</summary>
+    public Dictionary<string, TeamYaml>? Teams { get; set; }
+
     /// <exception cref="YamlException">Not YAML, or a key this shape does not have.</exception>
     public static FleetYaml? Deserialize(string yaml) => Deserializer.Deserialize<FleetYaml?>(yaml);
 
@@ -67,6 +70,15 @@ public sealed class ModelYaml
     public int? Retries { get; set; }
 
     public TimeoutsYaml? Timeouts { get; set; }
+
+    /// <summary>Other models tried in order when this one cannot take a request; see <see cref="SpillConfig"/>.</summary>
+    public List<string>? Fallbacks { get; set; }
+
+    /// <summary>A <see cref="SpillModes"/> word, or a mapping <c>{ when, max_waiting, max_kv_usage }</c>.</summary>
+    public object? Spill { get; set; }
+
+    /// <summary>Internal price of this self-hosted pool, per million tokens (default: <c>usage.price_per_million</c>).</summary>
+    public PricesYaml? Prices { get; set; }
 }
 
 /// <summary><c>backends:</c> is a list of URLs, or a mapping <c>{ kubernetes: {...} }</c> (then the list is empty).</summary>
@@ -107,6 +119,29 @@ public sealed class BackendYaml
     public string? ServedModel { get; set; }
 
     public string? ApiKeyEnv { get; set; }
+
+    /// <summary><c>openai-compatible</c> for an external API; absent for a vLLM server.</summary>
+    public string? Provider { get; set; }
+
+    /// <summary>A provider's list prices.</summary>
+    public PricesYaml? Prices { get; set; }
+}
+
+/// <summary>Dollars per million tokens (strings, so a bad value is reported with its place).</summary>
+public sealed class PricesYaml
+{
+    public string? InputPerMillion { get; set; }
+
+    public string? CachedInputPerMillion { get; set; }
+
+    public string? OutputPerMillion { get; set; }
+}
+
+public sealed class TeamYaml
+{
+    public string? BudgetUsdDay { get; set; }
+
+    public string? BudgetUsdMonth { get; set; }
 }
 
 public sealed class HealthYaml

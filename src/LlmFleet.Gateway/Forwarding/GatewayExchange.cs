@@ -16,8 +16,8 @@ internal sealed class GatewayExchange(GatewayRequest request, TimeProvider time)
     private PooledBody? _rewritten;
     private byte[]? _rewrittenFor;
 
-    /// <summary>Bit per pool backend already tried for this request.</summary>
-    public ulong Tried { get; private set; }
+    /// <summary>Where the attempts go: the pool's backends, then its fallbacks.</summary>
+    public FallbackChain Chain { get; } = new(request);
 
     /// <summary>The last attempt answered 502/503 and was held back for a retry.</summary>
     public bool RetryRequested { get; private set; }
@@ -39,33 +39,18 @@ internal sealed class GatewayExchange(GatewayRequest request, TimeProvider time)
         context.Request.Body = body.OpenRead();
         context.Request.ContentLength = body.Length;
         context.Request.Headers.TransferEncoding = default;
-        Tried |= 1UL << backend.Index;
         RetryRequested = false;
         UpstreamStatus = 0;
         Upstream = null;
     }
 
-    /// <summary>Whether a retry could go anywhere: attempts left and an untried backend that is available.</summary>
-    public bool CanRetry()
-    {
-        if (request.Attempts > request.Pool.Config.Retries)
-        {
-            return false;
-        }
-        foreach (var b in request.Pool.Backends)
-        {
-            if ((Tried & (1UL << b.Index)) == 0 && b.State.IsAvailable)
-            {
-                return true;
-            }
-        }
-        return false;
-    }
+    /// <summary>Whether a retry could go anywhere: attempts left and an untried, available backend, here or in a fallback.</summary>
+    public bool CanRetry() => Chain.CanRetry();
 
     public override async ValueTask TransformRequestAsync(HttpContext httpContext, HttpRequestMessage proxyRequest, string destinationPrefix, CancellationToken cancellationToken)
     {
         await base.TransformRequestAsync(httpContext, proxyRequest, destinationPrefix, cancellationToken);
-        proxyRequest.Options.Set(UpstreamClient.ConnectTimeoutOption, request.Pool.Config.Timeouts.Connect);
+        proxyRequest.Options.Set(UpstreamClient.ConnectTimeoutOption, request.ServingPool.Config.Timeouts.Connect);
         if (request.Backend?.Authorization is { } authorization) // the backend of this attempt
         {
             proxyRequest.Headers.Remove("Authorization");
@@ -87,8 +72,9 @@ internal sealed class GatewayExchange(GatewayRequest request, TimeProvider time)
             return false;
         }
         await base.TransformResponseAsync(httpContext, proxyResponse, cancellationToken);
+        RouteAnswers.WriteHeaders(httpContext.Response.Headers, request);
         var isEventStream = proxyResponse.Content.Headers.ContentType?.MediaType == "text/event-stream";
-        var timeouts = request.Pool.Config.Timeouts;
+        var timeouts = request.ServingPool.Config.Timeouts;
         var aborted = httpContext.RequestAborted;
         proxyResponse.Content = new UpstreamContent(proxyResponse.Content,
             inner => Upstream = new UpstreamResponseStream(inner, isEventStream, timeouts.FirstToken, timeouts.Idle, aborted, time,

@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.IO.Hashing;
 using LlmFleet.Gateway.Errors;
 using LlmFleet.Gateway.Metrics;
@@ -116,12 +115,12 @@ internal sealed partial class GatewayForwarder(
         {
             while (true)
             {
-                var backend = Pick(request, exchange.Tried);
+                var backend = exchange.Chain.Next();
                 if (backend is null)
                 {
-                    if (request.Attempts == 0)
+                    if (request.Attempts == 0 || exchange.Chain.HeldBackExternal)
                     {
-                        await OpenAiErrors.WriteAsync(context, 503, $"no healthy backend for model '{pool.Name}'; try again shortly", retryAfterSeconds: 1);
+                        await OpenAiErrors.WriteAsync(context, 503, RouteAnswers.NoBackendMessage(request, exchange.Chain), retryAfterSeconds: 1);
                     }
                     else
                     {
@@ -141,7 +140,7 @@ internal sealed partial class GatewayForwarder(
                 ForwarderError error;
                 try
                 {
-                    error = await forwarder.SendAsync(context, backend.State.Prefix, invoker.Invoker, pool.ForwarderConfig, exchange);
+                    error = await forwarder.SendAsync(context, backend.State.Prefix, invoker.Invoker, request.ServingPool.ForwarderConfig, exchange);
                 }
                 finally
                 {
@@ -186,7 +185,7 @@ internal sealed partial class GatewayForwarder(
     /// <summary>Settles one attempt: true when the request is done, false to retry on another backend.</summary>
     private async Task<bool> ConcludeAsync(HttpContext context, GatewayRequest request, GatewayExchange exchange, PoolBackend backend, ForwarderError error)
     {
-        var pool = request.Pool;
+        var pool = request.ServingPool;
         if (error == ForwarderError.None)
         {
             if (exchange.RetryRequested)
@@ -248,7 +247,8 @@ internal sealed partial class GatewayForwarder(
             await OpenAiErrors.WriteAsync(context, 504, $"the backend for model '{pool.Name}' did not answer within {pool.Config.Timeouts.FirstToken.TotalSeconds:0.###} s");
             return true;
         }
-        if ((error is ForwarderError.Request or ForwarderError.RequestCanceled or ForwarderError.ResponseHeaders) && exchange.CanRetry())
+        // A key that may not leave, with only external backends left, is told so (503) rather than given this failure.
+        if ((error is ForwarderError.Request or ForwarderError.RequestCanceled or ForwarderError.ResponseHeaders) && (exchange.CanRetry() || exchange.Chain.HeldBackExternal))
         {
             Log.Retrying(logger, pool.Name, backend.State.Name, exception?.Message ?? error.ToString());
             return false;
@@ -256,28 +256,6 @@ internal sealed partial class GatewayForwarder(
         Log.ResponseFailed(logger, pool.Name, backend.State.Name, $"{error}: {exception?.Message}");
         await OpenAiErrors.WriteAsync(context, 502, $"the backend for model '{pool.Name}' failed: {exception?.Message ?? error.ToString()}");
         return true;
-    }
-
-    private PoolBackend? Pick(GatewayRequest request, ulong tried)
-    {
-        var backends = request.Pool.Backends;
-        var candidates = ArrayPool<PoolBackend>.Shared.Rent(backends.Count);
-        try
-        {
-            var n = 0;
-            foreach (var b in backends)
-            {
-                if ((tried & (1UL << b.Index)) == 0 && b.State.IsAvailable)
-                {
-                    candidates[n++] = b;
-                }
-            }
-            return n == 0 ? null : request.Pool.Policy.Pick(request, request.Pool, candidates.AsSpan(0, n));
-        }
-        finally
-        {
-            ArrayPool<PoolBackend>.Shared.Return(candidates, clearArray: true);
-        }
     }
 
     private void RecordFailure(ModelPool pool, PoolBackend backend)

@@ -83,8 +83,11 @@ internal sealed partial class BackendMonitor(GatewayState state, GatewayMetrics 
         }
     }
 
-    /// <summary>The health settings of the first pool that lists the backend.</summary>
-    private HealthConfig SettingsFor(BackendState backend)
+    /// <summary>Where an external provider is probed: its model list, which costs no tokens.</summary>
+    public const string ProviderProbePath = "/v1/models";
+
+    /// <summary>The health settings of the first pool that lists the backend, and that pool's entry for it.</summary>
+    private (HealthConfig Settings, PoolBackend? Entry) SettingsFor(BackendState backend)
     {
         foreach (var pool in state.Current.Pools)
         {
@@ -92,11 +95,11 @@ internal sealed partial class BackendMonitor(GatewayState state, GatewayMetrics 
             {
                 if (ReferenceEquals(b.State, backend))
                 {
-                    return pool.Config.Health;
+                    return (pool.Config.Health, b);
                 }
             }
         }
-        return new HealthConfig();
+        return (new HealthConfig(), null);
     }
 
     private async Task WatchAsync(BackendState backend, CancellationToken ct)
@@ -107,18 +110,24 @@ internal sealed partial class BackendMonitor(GatewayState state, GatewayMetrics 
         {
             while (!ct.IsCancellationRequested)
             {
-                var settings = SettingsFor(backend);
+                var (settings, entry) = SettingsFor(backend);
+                // An external provider is probed on its model list with its key, and never scraped (it has no vLLM metrics).
+                var probe = entry is { IsExternal: true } ? new Probe(ProviderProbePath, entry.Authorization) : new Probe(settings.Path, null);
                 var now = time.GetUtcNow();
                 if (backend.IsEjected && now.UtcTicks >= backend.EjectedUntilTicks)
                 {
-                    await HalfOpenProbeAsync(backend, settings, ct);
+                    await HalfOpenProbeAsync(backend, settings, probe, ct);
                 }
                 if (now >= nextProbe)
                 {
                     nextProbe = now + settings.Interval;
-                    await ProbeAsync(backend, settings, ct);
+                    await ProbeAsync(backend, settings, probe, ct);
                 }
-                if (now >= nextScrape)
+                if (entry is { IsExternal: true })
+                {
+                    nextScrape = nextProbe;
+                }
+                else if (now >= nextScrape)
                 {
                     nextScrape = now + settings.ScrapeInterval;
                     await ScrapeAsync(backend, settings, ct);
@@ -132,9 +141,11 @@ internal sealed partial class BackendMonitor(GatewayState state, GatewayMetrics 
         }
     }
 
-    private async Task ProbeAsync(BackendState backend, HealthConfig settings, CancellationToken ct)
+    private readonly record struct Probe(string Path, string? Authorization);
+
+    private async Task ProbeAsync(BackendState backend, HealthConfig settings, Probe probe, CancellationToken ct)
     {
-        var ok = await GetAsync(backend, settings.Path, settings.Interval, ct) is not null;
+        var ok = await GetAsync(backend, probe.Path, settings.Interval, ct, probe.Authorization) is not null;
         foreach (var observer in _observers)
         {
             observer.OnProbed(backend, ok, time.GetUtcNow());
@@ -154,9 +165,9 @@ internal sealed partial class BackendMonitor(GatewayState state, GatewayMetrics 
         }
     }
 
-    private async Task HalfOpenProbeAsync(BackendState backend, HealthConfig settings, CancellationToken ct)
+    private async Task HalfOpenProbeAsync(BackendState backend, HealthConfig settings, Probe probe, CancellationToken ct)
     {
-        if (await GetAsync(backend, settings.Path, settings.Interval, ct) is not null)
+        if (await GetAsync(backend, probe.Path, settings.Interval, ct, probe.Authorization) is not null)
         {
             backend.Readmit();
             backend.Health = BackendHealth.Healthy;
@@ -185,13 +196,18 @@ internal sealed partial class BackendMonitor(GatewayState state, GatewayMetrics 
     }
 
     /// <summary>The body of a 200 answer, or null (error status, refused, timed out).</summary>
-    private async Task<string?> GetAsync(BackendState backend, string path, TimeSpan interval, CancellationToken ct)
+    private async Task<string?> GetAsync(BackendState backend, string path, TimeSpan interval, CancellationToken ct, string? authorization = null)
     {
         using var cts = CancellationTokenSource.CreateLinkedTokenSource(ct);
         cts.CancelAfter(Clamp(interval, TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(5)));
         try
         {
-            using var response = await _http.GetAsync(new Uri(backend.Url, path), cts.Token);
+            using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(backend.Url, path));
+            if (authorization is not null)
+            {
+                request.Headers.TryAddWithoutValidation("Authorization", authorization);
+            }
+            using var response = await _http.SendAsync(request, cts.Token);
             return response.IsSuccessStatusCode ? await response.Content.ReadAsStringAsync(cts.Token) : null;
         }
         catch (Exception e) when (e is HttpRequestException or IOException || (e is OperationCanceledException && !ct.IsCancellationRequested))

@@ -12,6 +12,7 @@ public sealed class GatewayRequest
     internal GatewayRequest(ModelPool pool, PooledBody body, RequestInspection inspection, long startTimestamp)
     {
         Pool = pool;
+        ServingPool = pool;
         Body = body;
         Inspection = inspection;
         StartTimestamp = startTimestamp;
@@ -30,6 +31,12 @@ public sealed class GatewayRequest
 
     /// <summary>Hash of the prompt's identifying prefix; null when the request has no prompt or the pool does not use affinity.</summary>
     public ulong? AffinityKey { get; internal set; }
+
+    /// <summary>The pool of the last attempt: <see cref="Pool"/>, or one of its fallbacks (<see cref="FallbackChain"/>).</summary>
+    public ModelPool ServingPool { get; internal set; }
+
+    /// <summary>False for keys created with <c>--no-external</c>: external providers are never tried.</summary>
+    public bool ExternalAllowed { get; internal set; } = true;
 
     /// <summary>The backend of the last attempt; null before the first.</summary>
     public PoolBackend? Backend { get; internal set; }

@@ -38,6 +38,9 @@ public sealed class ModelPool
 
     public IBackendSelectionPolicy Policy { get; }
 
+    /// <summary>The pools of <see cref="ModelConfig.Fallbacks"/>, in order; set when the routing table is built.</summary>
+    public IReadOnlyList<ModelPool> Fallbacks { get; internal set; } = [];
+
     /// <summary>Randomness for the policies (injected, seeded in tests); must be thread-safe (<see cref="Random.Shared"/>).</summary>
     internal Random Random { get; }
 

@@ -10,6 +10,9 @@ public sealed class PoolBackend(BackendConfig config, BackendState state, int in
 
     public BackendState State { get; } = state;
 
+    /// <summary>An external provider (<see cref="BackendConfig.Provider"/>), not a vLLM server of ours.</summary>
+    public bool IsExternal => Config.IsExternal;
+
     /// <summary>Position in the pool, the bit that marks it as tried during one request's retries.</summary>
     public int Index { get; } = index;
 

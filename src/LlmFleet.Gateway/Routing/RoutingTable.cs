@@ -74,6 +74,10 @@ public sealed class RoutingTable
                 byName[name] = pool;
             }
         }
+        foreach (var pool in pools)
+        {
+            pool.Fallbacks = pool.Config.Fallbacks.Select(f => byName[f]).ToArray();
+        }
         return new RoutingTable(config, pools, byName, now);
     }
 }

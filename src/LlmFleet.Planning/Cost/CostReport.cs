@@ -7,6 +7,14 @@ public static class CostOptions
     public const string Rent = "rent";
     public const string Hybrid = "hybrid";
     public const string Api = "api";
+
+    /// <summary>
+    /// How <see cref="Hybrid"/> is run by the gateway, as priced: the owned replicas are one pool whose fallback is the
+    /// pool of rented peak replicas, with <c>spill: when_saturated</c>, so the rented replicas take only what the owned
+    /// ones cannot (priced for the peak hours). With <c>when_down</c> the rented replicas would idle through the peak;
+    /// with <c>never</c> the owned pool would queue.
+    /// </summary>
+    public const string HybridSpill = "when_saturated";
 }
 
 /// <summary>One way of getting the tokens, priced.</summary>

@@ -33,6 +33,17 @@ public sealed class CostCommandTests
     }
 
     [Fact]
+    public async Task Cost_Hybrid_SaysWhichSpillSettingItAssumes()
+    {
+        var human = await CliRun.RunAsync([.. Glm52OnH200, "--tokens-per-day", "50000000"]);
+        var json = await CliRun.RunAsync([.. Glm52OnH200, "--tokens-per-day", "50000000", "--json"]);
+
+        Assert.Contains("spill: when_saturated", human.Output, StringComparison.Ordinal);
+        using var doc = JsonDocument.Parse(json.Output);
+        Assert.Equal("when_saturated", doc.RootElement.GetProperty("hybrid_spill").GetString());
+    }
+
+    [Fact]
     public async Task Cost_Glm52OnEightH200_PricesTheGoodputItStatesAndPrintsIt()
     {
         var json = await CliRun.RunAsync([.. Glm52OnH200, "--tokens-per-day", "1000000000", "--json"]);

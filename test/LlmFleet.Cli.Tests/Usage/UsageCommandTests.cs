@@ -13,7 +13,7 @@ public sealed class UsageCommandTests
     private static readonly CancellationToken Ct = TestContext.Current.CancellationToken;
 
     [Fact]
-    public async Task Usage_ByKeyAndModel_SumsTheGatewaysLedgerWithCost()
+    public async Task Usage_ByKeyAndModel_SumsTheGatewaysLedgerWithDollars()
     {
         await using var twin = await TwinHost.StartAsync(new TwinOptions { Speed = 0 }, ct: Ct);
         var config = FleetFile.Write(twin.BaseAddress.GetLeftPart(UriPartial.Authority), twin.ServedModelName);
@@ -43,11 +43,29 @@ public sealed class UsageCommandTests
         Assert.Equal(3, row.GetProperty("requests").GetInt64());
         Assert.Equal(prompt, row.GetProperty("prompt_tokens").GetInt64());
         Assert.Equal(completion, row.GetProperty("completion_tokens").GetInt64());
-        Assert.Equal(((prompt * 0.5m) + (completion * 2m)) / 1_000_000m, row.GetProperty("cost").GetDecimal());
+        Assert.Equal(((prompt * 0.5m) + (completion * 2m)) / 1_000_000m, row.GetProperty("cost_usd").GetDecimal());
 
         var byModel = await CliRun.RunAsync("usage", "--config", config, "--by", "model", "--since", "2000-01-01");
         Assert.Equal(0, byModel.ExitCode);
         Assert.Contains("glm-5.2", byModel.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task KeysCreate_DollarBudgetsAndNoExternal_AreStoredWithTheKey()
+    {
+        var config = FleetFile.Write();
+        var created = await CliRun.RunAsync("keys", "create", "--config", config, "--name", "records", "--budget-usd-day", "2.5",
+            "--budget-usd-month", "40", "--no-external", "--json");
+        Assert.Equal(0, created.ExitCode);
+        var id = JsonDocument.Parse(created.Output).RootElement.GetProperty("id").GetString()!;
+
+        var shown = JsonDocument.Parse((await CliRun.RunAsync("keys", "show", id, "--config", config, "--json")).Output).RootElement;
+
+        Assert.Equal(2.5m, shown.GetProperty("budget_usd_day").GetDecimal());
+        Assert.Equal(40m, shown.GetProperty("budget_usd_month").GetDecimal());
+        Assert.True(shown.GetProperty("no_external").GetBoolean());
+        var bad = await CliRun.RunAsync("keys", "create", "--config", config, "--name", "x", "--budget-usd-day", "0");
+        Assert.Equal(2, bad.ExitCode);
     }
 
     [Fact]

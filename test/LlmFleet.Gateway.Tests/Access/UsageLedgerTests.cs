@@ -122,4 +122,19 @@ public sealed class UsageLedgerTests
         Assert.Equal([10L, 11L, 12L], (await RowsAsync(store)).Where(r => r.Key == "key_spooled").Select(r => r.Prompt));
         Assert.False(new UsageSpool(spoolPath).HasRows);
     }
+
+    [Fact]
+    public async Task Spool_KeepsPoolProviderAndCost_SoASpilledRowIsBilledAfterAnOutage()
+    {
+        var path = Path.Combine(Directory.CreateTempSubdirectory("llmfleet-spool-").FullName, "spool.jsonl");
+        UsageRecord spilled = new()
+        {
+            Time = DateTimeOffset.UnixEpoch, KeyId = "k", Model = "glm-5.2", Backend = "api.example.com:443", Status = 200,
+            Pool = "glm-api", Provider = "api.example.com", CostUsd = 0.000123456789m,
+        };
+        UsageRecord local = new() { Time = DateTimeOffset.UnixEpoch, Model = "glm-5.2", Backend = "127.0.0.1:1", Status = 200 };
+        await new UsageSpool(path).AppendAsync([spilled, local]);
+
+        Assert.Equal([spilled, local], new UsageSpool(path).ReadAll());
+    }
 }

@@ -160,6 +160,7 @@ internal sealed class CostCommand(CliConsole console) : Command<CostCommand.Sett
                 replica_output_tokens_per_second = replica.OutputTokensPerSecond,
                 replica_prefill_tokens_per_second = replica.PrefillTokensPerSecond,
                 api = assumptions.Api,
+                hybrid_spill = CostOptions.HybridSpill,
                 rental_per_gpu_hour_usd = assumptions.Rental.For(assumptions.RentalClass),
                 report.TokensPerMonth,
                 report.Replicas,
@@ -264,6 +265,7 @@ internal sealed class CostCommand(CliConsole console) : Command<CostCommand.Sett
                 Usd(o.CumulativeCostUsd[^1]), o.Gpus.ToString(c));
         }
         console.Ansi.Write(table);
+        console.Ansi.MarkupLine($"[grey]hybrid assumes the gateway sends the owned pool's overflow to the rented replicas: `fallbacks: [[rented pool]]` with `spill: {CostOptions.HybridSpill}` (docs/gateway.md, \"Hybrid\").[/]");
         console.Ansi.MarkupLine("Break-even: " + string.Join(", ", report.BreakEvenMonths.Select(kv =>
             $"{kv.Key.Replace("_vs_", " vs ")} {(kv.Value is { } m ? $"month {m}" : "never")}")));
         console.Ansi.MarkupLine($"[bold]Recommendation: {report.Recommendation.Option}[/]");

@@ -49,6 +49,17 @@ internal static class KeyRendering
         Add("parallel", k.Parallel);
         Add("tokens/day", k.BudgetTokensDay);
         Add("tokens/month", k.BudgetTokensMonth);
+        foreach (var (name, usd) in new[] { ("$/day", k.BudgetUsdDay), ("$/month", k.BudgetUsdMonth) })
+        {
+            if (usd is { } d)
+            {
+                parts.Add($"{name} {d.ToString("0.00##", CultureInfo.InvariantCulture)}");
+            }
+        }
+        if (k.NoExternal)
+        {
+            parts.Add("no external");
+        }
         return parts.Count == 0 ? "none" : string.Join(", ", parts);
     }
 }

@@ -42,6 +42,18 @@ internal sealed class KeysCreateCommand(CliConsole console, TimeProvider time) :
         [Description("Tokens per UTC calendar month.")]
         public long? BudgetTokensMonth { get; init; }
 
+        [CommandOption("--budget-usd-day <DOLLARS>")]
+        [Description("Dollars per UTC day (provider list prices, or the internal price of self-hosted tokens).")]
+        public decimal? BudgetUsdDay { get; init; }
+
+        [CommandOption("--budget-usd-month <DOLLARS>")]
+        [Description("Dollars per UTC calendar month.")]
+        public decimal? BudgetUsdMonth { get; init; }
+
+        [CommandOption("--no-external")]
+        [Description("Never send this key's requests to an external provider (data that must not leave); 503 when no self-hosted backend can take them.")]
+        public bool NoExternal { get; init; }
+
         [CommandOption("--expires <DATE>")]
         [Description("Expiry, yyyy-MM-dd (midnight UTC) or an ISO 8601 time.")]
         public string? Expires { get; init; }
@@ -63,6 +75,9 @@ internal sealed class KeysCreateCommand(CliConsole console, TimeProvider time) :
             Parallel = settings.Parallel,
             BudgetTokensDay = settings.BudgetTokensDay,
             BudgetTokensMonth = settings.BudgetTokensMonth,
+            BudgetUsdDay = settings.BudgetUsdDay,
+            BudgetUsdMonth = settings.BudgetUsdMonth,
+            NoExternal = settings.NoExternal,
             ExpiresAt = settings.Expires is null ? null : ParseDate(settings.Expires, "--expires"),
         };
         if (spec.Validate() is { } error)

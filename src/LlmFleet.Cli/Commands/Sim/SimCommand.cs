@@ -89,6 +89,10 @@ internal sealed class SimCommand(CliConsole console) : AsyncCommand<SimCommand.S
         [Description("As vllm serve's flag: usage carries prompt_tokens_details.cached_tokens from the prefix cache.")]
         public bool EnablePromptTokensDetails { get; init; }
 
+        [CommandOption("--api-key <KEY>")]
+        [Description("As vLLM's --api-key (repeatable; default: the VLLM_API_KEY variable): /v1 requests without `Authorization: Bearer KEY` get 401. /health and /metrics stay open.")]
+        public string[] ApiKeys { get; init; } = [];
+
         public override ValidationResult Validate() =>
             Instances is < 1 or > 64 ? ValidationResult.Error($"--instances must be 1–64, got {Instances}")
             : Port is < 0 or > 65535 || Port + Instances - 1 > 65535 ? ValidationResult.Error($"--port {Port} leaves no room for {Instances} twins")
@@ -157,6 +161,8 @@ internal sealed class SimCommand(CliConsole console) : AsyncCommand<SimCommand.S
             ReasoningParser = s.ReasoningParser,
             VllmVersion = s.VllmVersion,
             EnablePromptTokensDetails = s.EnablePromptTokensDetails,
+            ApiKeys = s.ApiKeys.Length > 0 ? s.ApiKeys
+                : Environment.GetEnvironmentVariable("VLLM_API_KEY") is { Length: > 0 } fromEnv ? [fromEnv] : [],
         };
     }
 

@@ -8,13 +8,14 @@ using Spectre.Console.Cli;
 
 namespace LlmFleet.Cli.Commands.Usage;
 
-/// <summary><c>llmfleet usage [--by key|model|day] [--since DATE]</c>: the ledger summed, with cost at the internal price.</summary>
+/// <summary><c>llmfleet usage [--by key|team|model|provider|day] [--since DATE]</c>: the ledger summed: tokens, dollars
+/// (each row's recorded cost) and the spillover share (requests answered by a fallback pool).</summary>
 internal sealed class UsageCommand(CliConsole console) : AsyncCommand<UsageCommand.Settings>
 {
     public sealed class Settings : FleetStoreSettings
     {
         [CommandOption("--by <GROUP>")]
-        [Description("key (default), model or day (UTC).")]
+        [Description("key (default), team, model, provider (self-hosted or the provider's host) or day (UTC).")]
         public string By { get; init; } = "key";
 
         [CommandOption("--since <DATE>")]
@@ -24,16 +25,18 @@ internal sealed class UsageCommand(CliConsole console) : AsyncCommand<UsageComma
 
     public override async Task<int> ExecuteAsync(CommandContext context, Settings settings, CancellationToken cancellationToken)
     {
-        var by = settings.By switch
+        UsageGrouping by;
+        try
         {
-            "key" => UsageGrouping.Key,
-            "model" => UsageGrouping.Model,
-            "day" => UsageGrouping.Day,
-            _ => throw new UsageException($"--by: '{settings.By}' is not key, model or day"),
-        };
+            by = UsageGroupings.Parse(settings.By);
+        }
+        catch (ArgumentException e)
+        {
+            throw new UsageException("--" + e.Message);
+        }
         DateTimeOffset? since = settings.Since is null ? null : KeysCreateCommand.ParseDate(settings.Since, "--since");
         await using var fleet = await FleetStore.OpenAsync(settings.Config, cancellationToken);
-        var totals = UsagePricing.Priced(await fleet.Store.QueryUsageAsync(by, since, cancellationToken), fleet.Access);
+        var totals = await fleet.Store.QueryUsageAsync(by, since, cancellationToken);
         if (settings.Json)
         {
             CliJson.Write(console, totals);
@@ -45,7 +48,7 @@ internal sealed class UsageCommand(CliConsole console) : AsyncCommand<UsageComma
         {
             table.AddColumn("name");
         }
-        foreach (var column in new[] { "requests", "prompt tokens", "completion tokens", "cost" })
+        foreach (var column in new[] { "requests", "prompt tokens", "completion tokens", "cost (USD)", "spilled", "external" })
         {
             table.AddColumn(new TableColumn(column).RightAligned());
         }
@@ -56,13 +59,14 @@ internal sealed class UsageCommand(CliConsole console) : AsyncCommand<UsageComma
             {
                 cells.Add(Markup.Escape(t.Name ?? "-"));
             }
-            cells.AddRange([t.Requests.ToString("N0", c), t.PromptTokens.ToString("N0", c), t.CompletionTokens.ToString("N0", c), t.Cost.ToString("0.00##", c)]);
+            cells.AddRange([t.Requests.ToString("N0", c), t.PromptTokens.ToString("N0", c), t.CompletionTokens.ToString("N0", c), t.CostUsd.ToString("0.00####", c),
+                t.SpillShare.ToString("0.0%", c), t.ExternalRequests.ToString("N0", c)]);
             table.AddRow(cells.ToArray());
         }
         console.Ansi.Write(table);
         if (fleet.Access.PricePerMillionPrompt == 0 && fleet.Access.PricePerMillionCompletion == 0)
         {
-            console.Ansi.MarkupLine("[grey]cost: no internal price set (usage.price_per_million in the fleet file)[/]");
+            console.Ansi.MarkupLine("[grey]cost: no internal price set for self-hosted tokens (usage.price_per_million or models[].prices in the fleet file)[/]");
         }
         return ExitCodes.Success;
     }

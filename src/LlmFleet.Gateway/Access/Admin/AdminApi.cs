@@ -15,7 +15,7 @@ namespace LlmFleet.Gateway.Access.Admin;
 
 /// <summary>
 /// <c>/admin/keys</c> (GET list, POST create; <c>/admin/keys/{id}</c> GET, DELETE revoke;
-/// <c>/admin/keys/{id}/rotate</c> POST) and <c>/admin/usage?by=key|model|day&amp;since=yyyy-MM-dd</c>. Only with the
+/// <c>/admin/keys/{id}/rotate</c> POST) and <c>/admin/usage?by=key|team|model|provider|day&amp;since=yyyy-MM-dd</c>. Only with the
 /// admin key (<c>Authorization: Bearer …</c>) from <c>LLMFLEET_ADMIN_KEY</c> or <c>auth.admin_key_env</c>; without
 /// that variable the admin API answers 403 to everyone. JSON is snake_case, as the CLI's <c>--json</c>.
 /// </summary>
@@ -101,16 +101,10 @@ internal sealed class AdminApi(AccessConfig config, IAccessStore store, AccessSt
         DateTimeOffset? from = since is { Length: > 0 }
             ? DateTimeOffset.ParseExact(since, ["yyyy-MM-dd", "yyyy-MM-ddTHH:mm:ssZ", "o"], CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal)
             : null;
-        return UsagePricing.Priced(await store.QueryUsageAsync(grouping, from, ct), config);
+        return await store.QueryUsageAsync(grouping, from, ct);
     }
 
-    public static UsageGrouping ParseGrouping(string? by) => (by ?? "key") switch
-    {
-        "key" => UsageGrouping.Key,
-        "model" => UsageGrouping.Model,
-        "day" => UsageGrouping.Day,
-        _ => throw new ArgumentException($"by: '{by}' is not key, model or day"),
-    };
+    public static UsageGrouping ParseGrouping(string? by) => UsageGroupings.Parse(by ?? "key");
 
     private bool IsAdmin(string authorization)
     {

@@ -2,6 +2,7 @@ using LlmFleet.Gateway.Access.Admin;
 using LlmFleet.Gateway.Access.Keys;
 using LlmFleet.Gateway.Access.Ledger;
 using LlmFleet.Gateway.Access.Limits;
+using LlmFleet.Gateway.Access.Spend;
 using LlmFleet.Gateway.Access.Stores;
 using LlmFleet.Gateway.Configuration;
 using LlmFleet.Gateway.Metrics;
@@ -51,9 +52,12 @@ public static class AccessServices
             services.AddSingleton<IRateLimits>(sp => access.Limits is { } redis
                 ? RedisLimits.ConnectAsync(redis, sp.GetRequiredService<ILogger<RedisLimits>>(), access.OnStoreFailure).GetAwaiter().GetResult()
                 : new InProcessLimits());
+            services.AddSingleton<ISpendCounters>(sp => access.Limits is { } redis
+                ? RedisSpend.ConnectAsync(redis, sp.GetRequiredService<ILogger<RedisSpend>>()).GetAwaiter().GetResult()
+                : new InProcessSpend());
         }
         services.AddSingleton(sp => new AccessStartup(access, sp.GetRequiredService<IAccessStore>(), sp.GetService<KeyCache>(),
-            sp.GetService<IRateLimits>(), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<AccessStartup>>()));
+            sp.GetService<IRateLimits>(), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<AccessStartup>>(), sp.GetService<ISpendCounters>()));
         services.AddHostedService(sp => sp.GetRequiredService<AccessStartup>());
         // Registered after the start-up service, so it stops before it: the web server stops first (requests end and
         // are queued), then the writer drains the queue, then the store closes.
@@ -61,9 +65,9 @@ public static class AccessServices
         services.AddHostedService(sp => new UsageLedgerWriter(sp.GetRequiredService<UsageLedger>(), sp.GetRequiredService<IAccessStore>(), spool,
             sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<UsageLedgerWriter>>()));
         services.AddSingleton<IGatewayRequestFilter>(sp => new AccessFilter(access, sp.GetService<KeyCache>(), sp.GetService<IRateLimits>(),
-            sp.GetRequiredService<AccessMetrics>(), sp.GetRequiredService<TimeProvider>()));
+            sp.GetRequiredService<AccessMetrics>(), sp.GetRequiredService<TimeProvider>(), sp.GetService<ISpendCounters>()));
         services.AddSingleton<IUsageObserver>(sp => new AccessObserver(sp.GetRequiredService<UsageLedger>(), sp.GetService<IRateLimits>(),
-            sp.GetRequiredService<TimeProvider>()));
+            sp.GetRequiredService<TimeProvider>(), access, sp.GetService<ISpendCounters>()));
         services.AddSingleton<IStartupFilter>(sp => new AdminStartupFilter(sp));
     }
 

@@ -1,5 +1,6 @@
 using LlmFleet.Gateway.Access.Keys;
 using LlmFleet.Gateway.Access.Limits;
+using LlmFleet.Gateway.Access.Spend;
 using LlmFleet.Gateway.Access.Stores;
 using LlmFleet.Gateway.Configuration;
 using Microsoft.Extensions.Hosting;
@@ -14,7 +15,7 @@ namespace LlmFleet.Gateway.Access.Hosting;
 /// effect within that time (the admin API of this gateway reloads at once).
 /// </summary>
 internal sealed partial class AccessStartup(AccessConfig config, IAccessStore store, KeyCache? keys, IRateLimits? limits, TimeProvider time,
-    ILogger<AccessStartup> logger) : BackgroundService
+    ILogger<AccessStartup> logger, ISpendCounters? spend = null) : BackgroundService
 {
     public override async Task StartAsync(CancellationToken cancellationToken)
     {
@@ -30,6 +31,12 @@ internal sealed partial class AccessStartup(AccessConfig config, IAccessStore st
             limits.SeedBudgets(await store.TokensByKeySinceAsync(LimitWindows.DayStart(now), cancellationToken),
                 await store.TokensByKeySinceAsync(LimitWindows.MonthStart(now), cancellationToken), now);
             TokenEstimator.Warm();
+        }
+        if (spend is not null)
+        {
+            var now = time.GetUtcNow();
+            spend.Seed(await store.ListKeysAsync(cancellationToken), await store.SpendByKeySinceAsync(LimitWindows.DayStart(now), cancellationToken),
+                await store.SpendByKeySinceAsync(LimitWindows.MonthStart(now), cancellationToken), now);
         }
         Log.Started(logger, config.Auth, store.Description, keys?.Count ?? 0, config.Limits is null ? RateLimitStores.InProcess : RateLimitStores.Redis);
         await base.StartAsync(cancellationToken);

@@ -30,4 +30,13 @@ public abstract record KeyTerms
     public long? BudgetTokensMonth { get; init; }
 
     public DateTimeOffset? ExpiresAt { get; init; }
+
+    /// <summary>Dollars per UTC day (the ledger's cost of each request).</summary>
+    public decimal? BudgetUsdDay { get; init; }
+
+    /// <summary>Dollars per UTC calendar month.</summary>
+    public decimal? BudgetUsdMonth { get; init; }
+
+    /// <summary>Requests never go to an external provider (data that must not leave); with nowhere else to go they get 503.</summary>
+    public bool NoExternal { get; init; }
 }

@@ -17,6 +17,13 @@ public sealed record NewKeySpec : KeyTerms
                 return $"{name} must be a positive number (leave it out for no limit), not {value}";
             }
         }
+        foreach (var (name, value) in new[] { ("budget-usd-day", BudgetUsdDay), ("budget-usd-month", BudgetUsdMonth) })
+        {
+            if (value is <= 0)
+            {
+                return $"{name} must be a positive amount of dollars (leave it out for no budget), not {value}";
+            }
+        }
         return Models.Any(string.IsNullOrWhiteSpace) ? "models: empty model name" : null;
     }
 }

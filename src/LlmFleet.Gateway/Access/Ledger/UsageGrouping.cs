@@ -6,4 +6,21 @@ public enum UsageGrouping
     Key,
     Model,
     Day,
+    Team,
+    Provider,
+}
+
+/// <summary>The names of <see cref="UsageGrouping"/> as <c>--by</c> and <c>?by=</c> take them.</summary>
+public static class UsageGroupings
+{
+    /// <exception cref="ArgumentException">Not one of the names.</exception>
+    public static UsageGrouping Parse(string by) => by switch
+    {
+        "key" => UsageGrouping.Key,
+        "team" => UsageGrouping.Team,
+        "model" => UsageGrouping.Model,
+        "provider" => UsageGrouping.Provider,
+        "day" => UsageGrouping.Day,
+        _ => throw new ArgumentException($"by: '{by}' is not key, team, model, provider or day"),
+    };
 }

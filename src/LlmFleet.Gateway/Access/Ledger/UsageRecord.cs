@@ -28,4 +28,14 @@ public readonly record struct UsageRecord
 
     /// <summary>HTTP status the client got (499: the client left).</summary>
     public int Status { get; init; }
+
+    /// <summary>The pool that answered: <see cref="Model"/>, or a fallback it spilled to. Null in rows written before
+    /// the gateway knew fallbacks.</summary>
+    public string? Pool { get; init; }
+
+    /// <summary>The external provider's host when one answered; null for self-hosted backends.</summary>
+    public string? Provider { get; init; }
+
+    /// <summary>Dollars: the provider's list prices, or the pool's internal price for self-hosted backends.</summary>
+    public decimal CostUsd { get; init; }
 }

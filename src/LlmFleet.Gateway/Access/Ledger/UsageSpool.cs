@@ -41,6 +41,15 @@ internal sealed class UsageSpool(string path)
                     json.WriteNumber("ttft", ttft);
                 }
                 json.WriteNumber("status", r.Status);
+                if (r.Pool is { } pool)
+                {
+                    json.WriteString("pool", pool);
+                }
+                if (r.Provider is { } provider)
+                {
+                    json.WriteString("provider", provider);
+                }
+                json.WriteNumber("cost", r.CostUsd);
                 json.WriteEndObject();
                 await json.FlushAsync();
                 file.WriteByte((byte)'\n');
@@ -76,6 +85,9 @@ internal sealed class UsageSpool(string path)
                     LatencySeconds = o.GetProperty("latency").GetDouble(),
                     TtftSeconds = o.TryGetProperty("ttft", out var ttft) ? ttft.GetDouble() : null,
                     Status = o.GetProperty("status").GetInt32(),
+                    Pool = o.TryGetProperty("pool", out var pool) ? pool.GetString() : null,
+                    Provider = o.TryGetProperty("provider", out var provider) ? provider.GetString() : null,
+                    CostUsd = o.TryGetProperty("cost", out var cost) ? cost.GetDecimal() : 0m,
                 });
             }
             catch (Exception e) when (e is JsonException or KeyNotFoundException or InvalidOperationException)

@@ -37,8 +37,11 @@ public interface IAccessStore : IAsyncDisposable
     /// <summary>Appends ledger rows in one transaction.</summary>
     Task AppendUsageAsync(IReadOnlyList<UsageRecord> rows, CancellationToken cancellationToken = default);
 
-    /// <summary>Sums the ledger by key, model or UTC day, from <paramref name="since"/> on (all when null).</summary>
+    /// <summary>Sums the ledger by key, team, model, provider or UTC day, from <paramref name="since"/> on (all when null).</summary>
     Task<IReadOnlyList<UsageTotal>> QueryUsageAsync(UsageGrouping by, DateTimeOffset? since, CancellationToken cancellationToken = default);
+
+    /// <summary>Dollars per key from <paramref name="since"/> on: seeds spend budgets after a restart.</summary>
+    Task<IReadOnlyDictionary<string, decimal>> SpendByKeySinceAsync(DateTimeOffset since, CancellationToken cancellationToken = default);
 
     /// <summary>Tokens (prompt + completion) per key from <paramref name="since"/> on: seeds budgets after a restart.</summary>
     Task<IReadOnlyDictionary<string, long>> TokensByKeySinceAsync(DateTimeOffset since, CancellationToken cancellationToken = default);

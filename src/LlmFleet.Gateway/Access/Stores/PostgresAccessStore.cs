@@ -32,6 +32,14 @@ internal sealed class PostgresAccessStore : SqlAccessStore
                 "latency_ms BIGINT NOT NULL, ttft_ms BIGINT, status INTEGER NOT NULL)",
             "CREATE INDEX usage_ledger_ts ON usage_ledger (ts_ms)",
         ],
+        [
+            "ALTER TABLE usage_ledger ADD COLUMN pool TEXT",
+            "ALTER TABLE usage_ledger ADD COLUMN provider TEXT",
+            "ALTER TABLE usage_ledger ADD COLUMN cost_usd DOUBLE PRECISION",
+            "ALTER TABLE api_keys ADD COLUMN budget_usd_day DOUBLE PRECISION",
+            "ALTER TABLE api_keys ADD COLUMN budget_usd_month DOUBLE PRECISION",
+            "ALTER TABLE api_keys ADD COLUMN no_external INTEGER NOT NULL DEFAULT 0",
+        ],
     ];
 
     protected override string DayOf => "to_char(to_timestamp(u.ts_ms / 1000.0) AT TIME ZONE 'UTC', 'YYYY-MM-DD')";
@@ -81,8 +89,23 @@ internal sealed class PostgresAccessStore : SqlAccessStore
                 await copy.WriteNullAsync(cancellationToken);
             }
             await copy.WriteAsync(r.Status, NpgsqlDbType.Integer, cancellationToken);
+            await WriteTextAsync(copy, r.Pool, cancellationToken);
+            await WriteTextAsync(copy, r.Provider, cancellationToken);
+            await copy.WriteAsync((double)r.CostUsd, NpgsqlDbType.Double, cancellationToken);
         }
         await copy.CompleteAsync(cancellationToken);
+    }
+
+    private static async Task WriteTextAsync(NpgsqlBinaryImporter copy, string? value, CancellationToken cancellationToken)
+    {
+        if (value is null)
+        {
+            await copy.WriteNullAsync(cancellationToken);
+        }
+        else
+        {
+            await copy.WriteAsync(value, NpgsqlDbType.Text, cancellationToken);
+        }
     }
 
     /// <summary><c>postgres://user:password@host:port/database?sslmode=…</c> as an Npgsql connection string.</summary>

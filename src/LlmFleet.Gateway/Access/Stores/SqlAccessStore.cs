@@ -12,7 +12,8 @@ namespace LlmFleet.Gateway.Access.Stores;
 internal abstract class SqlAccessStore : IAccessStore
 {
     private const string KeyColumns =
-        "id, name, team, models, rpm, tpm, parallel, budget_day, budget_month, expires_ms, created_ms, revoked_ms, hash, last4";
+        "id, name, team, models, rpm, tpm, parallel, budget_day, budget_month, expires_ms, created_ms, revoked_ms, hash, last4, " +
+        "budget_usd_day, budget_usd_month, no_external";
 
     public abstract string Description { get; }
 
@@ -75,12 +76,13 @@ internal abstract class SqlAccessStore : IAccessStore
         ArgumentNullException.ThrowIfNull(key);
         await using var connection = await OpenAsync(cancellationToken);
         await ExecuteAsync(connection, null,
-            $"INSERT INTO api_keys ({KeyColumns}) VALUES (@id, @name, @team, @models, @rpm, @tpm, @parallel, @bd, @bm, @exp, @created, @revoked, @hash, @last4)",
+            $"INSERT INTO api_keys ({KeyColumns}) VALUES (@id, @name, @team, @models, @rpm, @tpm, @parallel, @bd, @bm, @exp, @created, @revoked, @hash, @last4, @usdd, @usdm, @noext)",
             cancellationToken,
             ("id", key.Id), ("name", key.Name), ("team", key.Team), ("models", string.Join('\n', key.Models)),
             ("rpm", key.Rpm), ("tpm", key.Tpm), ("parallel", key.Parallel), ("bd", key.BudgetTokensDay), ("bm", key.BudgetTokensMonth),
             ("exp", key.ExpiresAt?.ToUnixTimeMilliseconds()), ("created", key.CreatedAt.ToUnixTimeMilliseconds()),
-            ("revoked", key.RevokedAt?.ToUnixTimeMilliseconds()), ("hash", key.Hash), ("last4", key.Last4));
+            ("revoked", key.RevokedAt?.ToUnixTimeMilliseconds()), ("hash", key.Hash), ("last4", key.Last4),
+            ("usdd", (double?)key.BudgetUsdDay), ("usdm", (double?)key.BudgetUsdMonth), ("noext", key.NoExternal ? 1 : 0));
     }
 
     public async Task<IReadOnlyList<ApiKeyRecord>> ListKeysAsync(CancellationToken cancellationToken = default)
@@ -114,7 +116,8 @@ internal abstract class SqlAccessStore : IAccessStore
     public abstract Task AppendUsageAsync(IReadOnlyList<UsageRecord> rows, CancellationToken cancellationToken = default);
 
     /// <summary>The columns of <c>usage_ledger</c> that a row fills, in <see cref="UsageRecord"/> order.</summary>
-    protected const string UsageColumns = "ts_ms, key_id, model, backend, prompt_tokens, completion_tokens, cached_tokens, latency_ms, ttft_ms, status";
+    protected const string UsageColumns = "ts_ms, key_id, model, backend, prompt_tokens, completion_tokens, cached_tokens, latency_ms, ttft_ms, status, " +
+        "pool, provider, cost_usd";
 
     protected static long Ms(double seconds) => (long)Math.Round(seconds * 1000);
 
@@ -124,10 +127,14 @@ internal abstract class SqlAccessStore : IAccessStore
         {
             UsageGrouping.Key => "COALESCE(u.key_id, '-')",
             UsageGrouping.Model => "u.model",
+            UsageGrouping.Team => "COALESCE(k.team, '-')",
+            UsageGrouping.Provider => "COALESCE(u.provider, 'self-hosted')",
             _ => DayOf,
         };
         var name = by == UsageGrouping.Key ? "MAX(k.name)" : "NULL";
-        var sql = $"SELECT {group} AS g, {name}, COUNT(*), SUM(u.prompt_tokens), SUM(u.completion_tokens), SUM(u.cached_tokens) " +
+        var sql = $"SELECT {group} AS g, {name}, COUNT(*), SUM(u.prompt_tokens), SUM(u.completion_tokens), SUM(u.cached_tokens), " +
+            "SUM(COALESCE(u.cost_usd, 0)), SUM(CASE WHEN u.pool IS NOT NULL AND u.pool <> u.model THEN 1 ELSE 0 END), " +
+            "SUM(CASE WHEN u.provider IS NOT NULL THEN 1 ELSE 0 END) " +
             "FROM usage_ledger u LEFT JOIN api_keys k ON k.id = u.key_id WHERE u.ts_ms >= @since " +
             $"GROUP BY {group} ORDER BY {group}";
         await using var connection = await OpenAsync(cancellationToken);
@@ -144,6 +151,9 @@ internal abstract class SqlAccessStore : IAccessStore
                 PromptTokens = reader.IsDBNull(3) ? 0 : Convert.ToInt64(reader.GetValue(3), System.Globalization.CultureInfo.InvariantCulture),
                 CompletionTokens = reader.IsDBNull(4) ? 0 : Convert.ToInt64(reader.GetValue(4), System.Globalization.CultureInfo.InvariantCulture),
                 CachedTokens = reader.IsDBNull(5) ? 0 : Convert.ToInt64(reader.GetValue(5), System.Globalization.CultureInfo.InvariantCulture),
+                CostUsd = reader.IsDBNull(6) ? 0 : Math.Round(Convert.ToDecimal(reader.GetValue(6), System.Globalization.CultureInfo.InvariantCulture), 9),
+                SpilledRequests = reader.IsDBNull(7) ? 0 : Convert.ToInt64(reader.GetValue(7), System.Globalization.CultureInfo.InvariantCulture),
+                ExternalRequests = reader.IsDBNull(8) ? 0 : Convert.ToInt64(reader.GetValue(8), System.Globalization.CultureInfo.InvariantCulture),
             });
         }
         return totals;
@@ -160,6 +170,21 @@ internal abstract class SqlAccessStore : IAccessStore
         while (await reader.ReadAsync(cancellationToken))
         {
             result[reader.GetString(0)] = Convert.ToInt64(reader.GetValue(1), System.Globalization.CultureInfo.InvariantCulture);
+        }
+        return result;
+    }
+
+    public async Task<IReadOnlyDictionary<string, decimal>> SpendByKeySinceAsync(DateTimeOffset since, CancellationToken cancellationToken = default)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        await using var command = Command(connection, null,
+            "SELECT key_id, SUM(COALESCE(cost_usd, 0)) FROM usage_ledger WHERE ts_ms >= @since AND key_id IS NOT NULL GROUP BY key_id",
+            ("since", since.ToUnixTimeMilliseconds()));
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        var result = new Dictionary<string, decimal>(StringComparer.Ordinal);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            result[reader.GetString(0)] = Convert.ToDecimal(reader.GetValue(1), System.Globalization.CultureInfo.InvariantCulture);
         }
         return result;
     }
@@ -188,12 +213,18 @@ internal abstract class SqlAccessStore : IAccessStore
                 RevokedAt = NullableTime(reader, 11),
                 Hash = (byte[])reader.GetValue(12),
                 Last4 = reader.GetString(13),
+                BudgetUsdDay = NullableDollars(reader, 14),
+                BudgetUsdMonth = NullableDollars(reader, 15),
+                NoExternal = !reader.IsDBNull(16) && reader.GetInt64(16) != 0,
             });
         }
         return keys;
     }
 
     private static long? NullableLong(DbDataReader reader, int i) => reader.IsDBNull(i) ? null : reader.GetInt64(i);
+
+    private static decimal? NullableDollars(DbDataReader reader, int i) =>
+        reader.IsDBNull(i) ? null : Convert.ToDecimal(reader.GetValue(i), System.Globalization.CultureInfo.InvariantCulture);
 
     private static DateTimeOffset? NullableTime(DbDataReader reader, int i) =>
         reader.IsDBNull(i) ? null : DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(i));

@@ -35,6 +35,14 @@ internal sealed class SqliteAccessStore(string path) : SqlAccessStore
                 "latency_ms INTEGER NOT NULL, ttft_ms INTEGER, status INTEGER NOT NULL)",
             "CREATE INDEX usage_ledger_ts ON usage_ledger (ts_ms)",
         ],
+        [
+            "ALTER TABLE usage_ledger ADD COLUMN pool TEXT",
+            "ALTER TABLE usage_ledger ADD COLUMN provider TEXT",
+            "ALTER TABLE usage_ledger ADD COLUMN cost_usd REAL",
+            "ALTER TABLE api_keys ADD COLUMN budget_usd_day REAL",
+            "ALTER TABLE api_keys ADD COLUMN budget_usd_month REAL",
+            "ALTER TABLE api_keys ADD COLUMN no_external INTEGER NOT NULL DEFAULT 0",
+        ],
     ];
 
     protected override string DayOf => "strftime('%Y-%m-%d', u.ts_ms / 1000, 'unixepoch')";
@@ -95,6 +103,9 @@ internal sealed class SqliteAccessStore(string path) : SqlAccessStore
                     w.WriteNullValue();
                 }
                 w.WriteNumberValue(r.Status);
+                WriteNullable(w, r.Pool);
+                WriteNullable(w, r.Provider);
+                w.WriteNumberValue(r.CostUsd);
                 w.WriteEndArray();
             }
             w.WriteEndArray();
@@ -102,12 +113,24 @@ internal sealed class SqliteAccessStore(string path) : SqlAccessStore
         await using var connection = await OpenAsync(cancellationToken);
         await using var command = connection.CreateCommand();
         command.CommandText = $"INSERT INTO usage_ledger ({UsageColumns}) SELECT " +
-            string.Join(", ", Enumerable.Range(0, 10).Select(i => $"value ->> {i}")) + " FROM jsonb_each(@rows)";
+            string.Join(", ", Enumerable.Range(0, 13).Select(i => $"value ->> {i}")) + " FROM jsonb_each(@rows)";
         var parameter = command.CreateParameter();
         parameter.ParameterName = "rows";
         parameter.Value = Encoding.UTF8.GetString(json.WrittenSpan);
         command.Parameters.Add(parameter);
         await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    private static void WriteNullable(Utf8JsonWriter w, string? value)
+    {
+        if (value is null)
+        {
+            w.WriteNullValue();
+        }
+        else
+        {
+            w.WriteStringValue(value);
+        }
     }
 
     public override ValueTask DisposeAsync()

@@ -32,12 +32,13 @@ public sealed class AccessStoreTests
 
     [Theory]
     [MemberData(nameof(Kinds))]
-    public async Task Migrate_Twice_CreatesSchemaVersion1Once(string kind)
+    public async Task Migrate_Twice_RunsEachMigrationOnce(string kind)
     {
         await using var store = await OpenFreshAsync(kind);
         await store.MigrateAsync(Ct);
         await store.MigrateAsync(Ct);
-        Assert.Equal(1, await store.SchemaVersionAsync(Ct));
+        // 1: keys and ledger; 2: the ledger's pool, provider and cost, the keys' dollar budgets and no_external.
+        Assert.Equal(2, await store.SchemaVersionAsync(Ct));
     }
 
     [Theory]
@@ -94,5 +95,28 @@ public sealed class AccessStoreTests
         Assert.Equal([("glm-5.2", 20L), ("qwen3", 1L)], byModelSince.Select(t => (t.Group, t.PromptTokens)));
 
         Assert.Equal(42L, (await store.TokensByKeySinceAsync(day1, Ct))["key_a"]);
+    }
+
+    [Theory]
+    [MemberData(nameof(Kinds))]
+    public async Task Usage_SpilledRowsToAProvider_SumDollarsByProviderAndTeamWithTheSpillShare(string kind)
+    {
+        await using var store = await OpenFreshAsync(kind);
+        await store.MigrateAsync(Ct);
+        var admin = new KeyAdministration(store, new KeyHasher(await store.GetOrCreateSecretAsync(Ct)), TimeProvider.System);
+        var key = await admin.CreateAsync(new NewKeySpec { Name = "app", Team = "research" }, Ct);
+        var t = new DateTimeOffset(2026, 11, 26, 12, 0, 0, TimeSpan.Zero);
+        UsageRecord Row(string pool, string? provider, decimal usd) =>
+            new() { Time = t, KeyId = key.Id, Model = "glm-5.2", Pool = pool, Provider = provider, Backend = "b:1", CostUsd = usd, Status = 200 };
+        await store.AppendUsageAsync([Row("glm-5.2", null, 0.000125m), Row("glm-api", "api.example.com", 0.0000123m), Row("glm-5.2", null, 0.5m)], Ct);
+
+        var byProvider = await store.QueryUsageAsync(UsageGrouping.Provider, null, Ct);
+        var byTeam = Assert.Single(await store.QueryUsageAsync(UsageGrouping.Team, null, Ct));
+        var byDay = Assert.Single(await store.QueryUsageAsync(UsageGrouping.Day, null, Ct));
+
+        Assert.Equal([("api.example.com", 0.0000123m, 1L), ("self-hosted", 0.500125m, 0L)], byProvider.Select(p => (p.Group, p.CostUsd, p.ExternalRequests)));
+        Assert.Equal(("research", 0.5001373m), (byTeam.Group, byTeam.CostUsd));
+        Assert.Equal((1L, 1.0 / 3), (byDay.SpilledRequests, byDay.SpillShare));
+        Assert.Equal(0.5001373m, (await store.SpendByKeySinceAsync(t, Ct))[key.Id]);
     }
 }
