@@ -5,6 +5,7 @@ using LlmFleet.Gateway.Fleet;
 using LlmFleet.Gateway.Forwarding;
 using LlmFleet.Gateway.Health;
 using LlmFleet.Gateway.Metrics;
+using LlmFleet.Gateway.Observability;
 using LlmFleet.Gateway.Routing;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
@@ -65,6 +66,8 @@ public static class GatewayHost
             builder.Services.AddHostedService(sp => new FleetConfigWatcher(watched, sp.GetRequiredService<GatewayState>(),
                 sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<FleetConfigWatcher>>()));
         }
+        // First of the startup filters: the request id is set before any endpoint answers.
+        builder.Services.AddSingleton<IStartupFilter, ObservabilityStartupFilter>();
         FleetServices.Add(builder.Services, config);
         KubernetesDiscovery.Add(builder.Services, config);
         AccessServices.Add(builder.Services, config, options.ConfigPath is { } file ? Path.GetDirectoryName(Path.GetFullPath(file)) : null,
