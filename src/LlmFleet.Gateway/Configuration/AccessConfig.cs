@@ -35,5 +35,9 @@ public sealed record AccessConfig
     /// <summary>Internal price per million generated tokens. Default 0.</summary>
     public decimal PricePerMillionCompletion { get; init; }
 
+    /// <summary><c>admin.allow_loopback</c>: requests from this machine's own addresses may use the admin surfaces
+    /// without the admin key. Default false (behind a sidecar or an ingress on the same host every caller is loopback).</summary>
+    public bool AdminAllowLoopback { get; init; }
+
     public bool KeysRequired => Auth == AuthModes.Keys;
 }
