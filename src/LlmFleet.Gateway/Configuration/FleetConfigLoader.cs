@@ -94,6 +94,7 @@ public static class FleetConfigLoader
             {
                 AdminAllowLoopback = doc.Admin?.AllowLoopback ?? false,
             },
+            Logging = LoggingConfig.Parse(doc.Logging, errors),
             Monitoring = MonitoringConfigParser.Parse(doc.Monitoring, models.SelectMany(m => m.Backends).Select(b => b.Url), errors),
         };
     }

@@ -45,6 +45,9 @@ public sealed class FleetYaml
     /// <summary><c>admin: { allow_loopback: true }</c>; see <see cref="AccessConfig.AdminAllowLoopback"/>.</summary>
     public AdminYaml? Admin { get; set; }
 
+    /// <summary><c>logging: { format: json|text }</c>; see <see cref="LoggingConfig"/>.</summary>
+    public LoggingYaml? Logging { get; set; }
+
     /// <exception cref="YamlException">Not YAML, or a key this shape does not have.</exception>
     public static FleetYaml? Deserialize(string yaml) => Deserializer.Deserialize<FleetYaml?>(yaml);
 

@@ -44,7 +44,7 @@ public static class GatewayHost
         builder.Logging.AddFilter("Microsoft.AspNetCore.Hosting.Diagnostics", LogLevel.None);
         // YARP logs every failed attempt with a stack trace; the forwarder logs one line per failure itself.
         builder.Logging.AddFilter("Yarp", LogLevel.Error);
-        builder.Logging.AddSimpleConsole(o => o.SingleLine = true);
+        GatewayLogging.AddConsole(builder.Logging, config.Logging);
         // Graceful shutdown: Kestrel stops accepting, lets requests (streams included) run until this deadline, then
         // aborts them, which cancels their upstream requests.
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = config.ShutdownTimeout);
@@ -67,6 +67,7 @@ public static class GatewayHost
                 sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<FleetConfigWatcher>>()));
         }
         // First of the startup filters: the request id is set before any endpoint answers.
+        builder.Services.AddSingleton<AccessLog>();
         builder.Services.AddSingleton<IStartupFilter, ObservabilityStartupFilter>();
         FleetServices.Add(builder.Services, config);
         KubernetesDiscovery.Add(builder.Services, config);

@@ -8,9 +8,10 @@ namespace LlmFleet.Gateway.Observability;
 /// First on every request (forwarded or not, 404s included): settles its <see cref="RequestIds">request id</see>,
 /// makes it the request's <see cref="HttpContext.TraceIdentifier"/>, puts it on the request headers YARP copies to
 /// the backend, on the response (set as headers are sent, so a cleared error response keeps it and a backend's own
-/// header is replaced), on the server span and in a logging scope around the rest of the pipeline.
+/// header is replaced), on the server span and in a logging scope around the rest of the pipeline; writes the
+/// request's <see cref="AccessLog"/> line when it ends.
 /// </summary>
-internal sealed class RequestIdMiddleware(RequestDelegate next, ILogger<RequestIdMiddleware> logger)
+internal sealed class RequestIdMiddleware(RequestDelegate next, AccessLog accessLog, TimeProvider time, ILogger<RequestIdMiddleware> logger)
 {
     private static readonly Func<object, Task> SetResponseHeader = state =>
     {
@@ -21,6 +22,7 @@ internal sealed class RequestIdMiddleware(RequestDelegate next, ILogger<RequestI
 
     public async Task InvokeAsync(HttpContext context)
     {
+        var start = time.GetTimestamp();
         var headers = context.Request.Headers;
         string id;
         if (headers.TryGetValue(RequestIds.Header, out var given) && given.Count == 1 && given[0] is { } sent && RequestIds.IsValid(sent))
@@ -37,7 +39,17 @@ internal sealed class RequestIdMiddleware(RequestDelegate next, ILogger<RequestI
         Activity.Current?.SetTag(GatewayTracing.RequestIdTag, id);
         using (logger.BeginScope(new RequestIdScope(id)))
         {
-            await next(context);
+            try
+            {
+                await next(context);
+            }
+            finally
+            {
+                if (accessLog.Enabled)
+                {
+                    accessLog.Write(context, start);
+                }
+            }
         }
     }
 }

@@ -33,3 +33,24 @@ public sealed class AdminConfigTests
         Assert.Contains("allow_loopbak", e.Message, StringComparison.Ordinal);
     }
 }
+
+/// <summary><c>logging:</c> in <c>fleet.yaml</c>.</summary>
+public sealed class LoggingConfigTests
+{
+    private const string Models = "models: [{ name: m, backends: [{ url: http://10.0.0.1:8000 }] }]\n";
+
+    [Theory]
+    [InlineData("", null)]
+    [InlineData("logging: { format: json }\n", "json")]
+    [InlineData("logging: { format: text }\n", "text")]
+    public void Parse_Format_IsReadOrLeftToTheTerminal(string yaml, string? format) =>
+        Assert.Equal(format, FleetConfigLoader.Parse(Models + yaml).Logging.Format);
+
+    [Fact]
+    public void Parse_UnknownFormat_NamesTheChoices()
+    {
+        var e = Assert.Throws<FleetConfigException>(() => FleetConfigLoader.Parse(Models + "logging: { format: xml }\n"));
+
+        Assert.Contains("logging.format: 'xml' is not `json` or `text`", e.Message, StringComparison.Ordinal);
+    }
+}
