@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Headers;
-using System.Net.Sockets;
 using System.Text;
 using System.Text.Json;
 using LlmFleet.Cli.Tests.Keys;
@@ -28,7 +27,7 @@ public sealed class AccessLogTests
         var key = created.GetProperty("key").GetString()!;
         var keyId = created.GetProperty("id").GetString()!;
         const string bogus = "sk-fleet-thisIsNotAKeyButMustNotBeLoggedEither000000000";
-        var port = FreePort();
+        var port = ServeProcess.FreePort();
         using var gateway = Process.Start(new ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet")
         {
             ArgumentList = { "exec", Path.Combine(AppContext.BaseDirectory, "llmfleet.dll"), "serve", "--config", config, "--urls", $"http://127.0.0.1:{port}" },
@@ -44,7 +43,7 @@ public sealed class AccessLogTests
         try
         {
             using var client = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}/"), Timeout = TimeSpan.FromSeconds(10) };
-            await WaitForHealthAsync(client, gateway, lines);
+            await ServeProcess.WaitForHealthAsync(client, gateway, () => string.Join('\n', Snapshot(lines)));
 
             Assert.Equal(HttpStatusCode.OK, await SendAsync(client, "ok-1", key, stream: false));
             Assert.Equal(HttpStatusCode.OK, await SendAsync(client, "stream-1", key, stream: true));
@@ -136,36 +135,5 @@ public sealed class AccessLogTests
         using var response = await client.SendAsync(request, Ct);
         await response.Content.ReadAsStringAsync(Ct);
         return response.StatusCode;
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
-
-    private static async Task WaitForHealthAsync(HttpClient client, Process gateway, List<string> lines)
-    {
-        for (var i = 0; i < 300; i++)
-        {
-            if (gateway.HasExited)
-            {
-                Assert.Fail($"llmfleet serve exited with {gateway.ExitCode}: {string.Join('\n', Snapshot(lines))}");
-            }
-            try
-            {
-                using var response = await client.GetAsync("health", Ct);
-                if (response.IsSuccessStatusCode)
-                {
-                    return;
-                }
-            }
-            catch (HttpRequestException)
-            {
-            }
-            await Task.Delay(100, Ct);
-        }
-        Assert.Fail("llmfleet serve did not become healthy within 30 s");
     }
 }
