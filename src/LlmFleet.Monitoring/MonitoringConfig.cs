@@ -23,6 +23,10 @@ public sealed record MonitoringConfig
     /// <summary>Receives every alert that starts firing or resolves, as JSON (POST). Null: log only.</summary>
     public Uri? WebhookUrl { get; init; }
 
+    /// <summary>Whether <c>/admin/fleet</c>, <c>/admin/alerts</c> and the dashboard's data are open to anyone who
+    /// reaches the gateway (they list every backend's address). Default false: they need the admin key.</summary>
+    public bool PublicRead { get; init; }
+
     /// <summary>Per rule overrides (by rule name); rules not listed keep their published defaults.</summary>
     public IReadOnlyDictionary<string, AlertRuleSettings> Alerts { get; init; } = new Dictionary<string, AlertRuleSettings>();
 

@@ -77,6 +77,15 @@ internal sealed class FleetBuilder
         Alerts = AlertRules.All.ToDictionary(r => r.Name, r => r.Defaults with { For = TimeSpan.FromMilliseconds(300) }),
     };
 
+    /// <summary>The access configuration of a fleet started without one: auth off, and an admin key of its own in a
+    /// variable of its own (set here), so fleets in parallel tests share nothing.</summary>
+    public static AccessConfig NewAdminKey()
+    {
+        var env = "LLMFLEET_TEST_ADMIN_" + Guid.NewGuid().ToString("N");
+        Environment.SetEnvironmentVariable(env, "admin-" + Guid.NewGuid().ToString("N"));
+        return new AccessConfig { AdminKeyEnv = env };
+    }
+
     /// <summary>A gateway on 127.0.0.1 port 0 that logs warnings and worse.</summary>
     public static Task<RunningGateway> StartGatewayAsync(GatewayOptions options) =>
         GatewayHost.StartAsync(options with { Urls = "http://127.0.0.1:0", MinimumLogLevel = LogLevel.Warning }, TestContext.Current.CancellationToken);
@@ -155,7 +164,8 @@ internal sealed class FleetBuilder
     public async Task<RunningFleet> StartAsync()
     {
         var ct = TestContext.Current.CancellationToken;
-        var fleet = new RunningFleet(_access, _store);
+        var access = _access ?? NewAdminKey();
+        var fleet = new RunningFleet(access, _store, Environment.GetEnvironmentVariable(access.AdminKeyEnv));
         try
         {
             foreach (var start in _twins)
@@ -167,7 +177,7 @@ internal sealed class FleetBuilder
                 fleet.AlertReceiver = await WebhookReceiver.StartAsync();
             }
             var model = ModelFor(fleet.Twins, _policy);
-            var config = new FleetConfig { Models = [_model?.Invoke(model) ?? model], Store = _store, Access = _access ?? new AccessConfig() };
+            var config = new FleetConfig { Models = [_model?.Invoke(model) ?? model], Store = _store, Access = access };
             if (_monitored)
             {
                 var monitoring = FastMonitoring(fleet.Twins, fleet.AlertReceiver?.Url);

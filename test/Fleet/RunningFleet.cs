@@ -16,11 +16,13 @@ internal sealed class RunningFleet : IAsyncDisposable
 
     private RunningGateway? _gateway;
     private HttpClient? _client;
+    private HttpClient? _admin;
 
-    internal RunningFleet(AccessConfig? access, string? store)
+    internal RunningFleet(AccessConfig access, string? store, string? adminKey)
     {
-        Access = access ?? new AccessConfig();
+        Access = access;
         Store = store;
+        AdminKey = adminKey;
     }
 
     public List<RunningTwin> Twins { get; } = [];
@@ -32,8 +34,19 @@ internal sealed class RunningFleet : IAsyncDisposable
         {
             _gateway = value;
             _client = new HttpClient { BaseAddress = value.BaseAddress, Timeout = TimeSpan.FromSeconds(60) };
+            _admin = new HttpClient { BaseAddress = value.BaseAddress, Timeout = TimeSpan.FromSeconds(60) };
+            if (AdminKey is not null)
+            {
+                _admin.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", AdminKey);
+            }
         }
     }
+
+    /// <summary>The gateway's admin key (null when its variable is not set).</summary>
+    public string? AdminKey { get; }
+
+    /// <summary>A client of the gateway that sends the admin key, for <c>/admin/*</c>.</summary>
+    public HttpClient Admin => _admin ?? throw new InvalidOperationException("the gateway has not started");
 
     /// <summary>A client of the gateway (60 s timeout).</summary>
     public HttpClient Client => _client ?? throw new InvalidOperationException("the gateway has not started");
@@ -41,7 +54,7 @@ internal sealed class RunningFleet : IAsyncDisposable
     /// <summary>The gateway's address as text, as the CLI takes it.</summary>
     public string Url => Gateway.BaseAddress.ToString();
 
-    /// <summary>The access configuration the fleet was given (the default one, auth off, if none).</summary>
+    /// <summary>The access configuration the fleet was given (auth off with an admin key of its own, if none).</summary>
     public AccessConfig Access { get; }
 
     /// <summary>The store address (<c>sqlite:…</c> or <c>postgres://…</c>), if one was given.</summary>
@@ -79,7 +92,7 @@ internal sealed class RunningFleet : IAsyncDisposable
 
     /// <summary>The gateway's <c>/admin/fleet</c>.</summary>
     public async Task<FleetSnapshot> FleetAsync() =>
-        (await Client.GetFromJsonAsync("admin/fleet", MonitoringJsonContext.Default.FleetSnapshot, TestContext.Current.CancellationToken))!;
+        (await Admin.GetFromJsonAsync("admin/fleet", MonitoringJsonContext.Default.FleetSnapshot, TestContext.Current.CancellationToken))!;
 
     /// <summary>Polls <c>/admin/fleet</c> until <paramref name="condition"/> holds; returns the snapshot that met it.</summary>
     public async Task<FleetSnapshot> WaitForFleetAsync(Func<FleetSnapshot, bool> condition, string what)
@@ -92,6 +105,7 @@ internal sealed class RunningFleet : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         _client?.Dispose();
+        _admin?.Dispose();
         if (_gateway is not null)
         {
             await _gateway.DisposeAsync();

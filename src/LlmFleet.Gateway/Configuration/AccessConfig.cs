@@ -57,5 +57,9 @@ public sealed record AccessConfig
         OutputPerMillion = PricePerMillionCompletion,
     };
 
+    /// <summary><c>admin.allow_loopback</c>: requests from this machine's own addresses may use the admin surfaces
+    /// without the admin key. Default false (behind a sidecar or an ingress on the same host every caller is loopback).</summary>
+    public bool AdminAllowLoopback { get; init; }
+
     public bool KeysRequired => Auth == AuthModes.Keys;
 }

@@ -31,6 +31,9 @@ public sealed record FleetConfig
 
     /// <summary><c>monitoring:</c>: rate window, GPU/host exporters, alert thresholds and webhook.</summary>
     public MonitoringConfig Monitoring { get; init; } = new();
+
+    /// <summary><c>logging:</c>: the console log's format.</summary>
+    public LoggingConfig Logging { get; init; } = new();
 }
 
 /// <summary>One model as clients name it, and the pool of vLLM backends that serve it.</summary>

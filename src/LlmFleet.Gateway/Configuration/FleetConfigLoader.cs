@@ -94,7 +94,9 @@ public static class FleetConfigLoader
             Access = AccessConfigParser.Parse(doc.Auth, doc.Limits, doc.Usage, doc.Listen ?? defaults.Listen, errors) with
             {
                 TeamBudgets = HybridConfigParser.Teams(doc.Teams, errors),
+                AdminAllowLoopback = doc.Admin?.AllowLoopback ?? false,
             },
+            Logging = LoggingConfig.Parse(doc.Logging, errors),
             Monitoring = MonitoringConfigParser.Parse(doc.Monitoring, models.SelectMany(m => m.Backends).Select(b => b.Url), errors),
         };
     }

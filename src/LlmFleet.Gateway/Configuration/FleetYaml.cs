@@ -48,11 +48,22 @@ public sealed class FleetYaml
     /// <summary>Team spend budgets in dollars; see <see cref="HybridConfigParser.Teams"/>.</summary>
     public Dictionary<string, TeamYaml>? Teams { get; set; }
 
+    /// <summary><c>admin: { allow_loopback: true }</c>; see <see cref="AccessConfig.AdminAllowLoopback"/>.</summary>
+    public AdminYaml? Admin { get; set; }
+
+    /// <summary><c>logging: { format: json|text }</c>; see <see cref="LoggingConfig"/>.</summary>
+    public LoggingYaml? Logging { get; set; }
+
     /// <exception cref="YamlException">Not YAML, or a key this shape does not have.</exception>
     public static FleetYaml? Deserialize(string yaml) => Deserializer.Deserialize<FleetYaml?>(yaml);
 
     /// <summary>The file's text; entries left null are left out.</summary>
     public string Serialize() => Serializer.Serialize(this);
+}
+
+public sealed class AdminYaml
+{
+    public bool? AllowLoopback { get; set; }
 }
 
 public sealed class ModelYaml

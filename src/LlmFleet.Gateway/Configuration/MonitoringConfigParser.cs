@@ -54,6 +54,7 @@ public static class MonitoringConfigParser
             WebhookUrl = yaml.Webhook is null ? null : Url(yaml.Webhook, "monitoring.webhook", errors),
             Exporters = exporters,
             Alerts = alerts,
+            PublicRead = yaml.PublicRead ?? false,
         };
     }
 

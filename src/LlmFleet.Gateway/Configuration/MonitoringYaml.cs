@@ -12,6 +12,8 @@ public sealed class MonitoringYaml
 
     public string? Webhook { get; set; }
 
+    public bool? PublicRead { get; set; }
+
     public List<ExporterYaml>? Exporters { get; set; }
 
     public Dictionary<string, AlertRuleYaml>? Alerts { get; set; }

@@ -1,9 +1,7 @@
-using System.Net;
-using System.Security.Cryptography;
-using System.Text;
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
 using LlmFleet.Gateway.Configuration;
+using LlmFleet.Gateway.Access.Admin;
 using LlmFleet.Gateway.Errors;
 using LlmFleet.Gateway.Routing;
 using LlmFleet.Monitoring;
@@ -15,20 +13,33 @@ namespace LlmFleet.Gateway.Fleet;
 
 /// <summary>
 /// <c>GET /admin/fleet</c> (the fleet snapshot with the alerts firing), <c>GET /admin/alerts</c>, and
-/// <c>POST /admin/backends/{id}/drain</c> / <c>undrain</c> for restart windows. Reading is open like
-/// <c>/metrics</c>; draining changes routing, so it needs the admin key (<c>Authorization: Bearer</c>, from the
-/// variable named by <c>auth.admin_key_env</c>, default <c>LLMFLEET_ADMIN_KEY</c>) or, when no admin key is set,
-/// a request from the gateway's own host.
+/// <c>POST /admin/backends/{id}/drain</c> / <c>undrain</c> for restart windows. All need the admin key
+/// (<see cref="AdminGuard"/>); <c>monitoring.public_read: true</c> opens the two read-only views, never drain.
 /// </summary>
 internal sealed partial class MonitoringApi(GatewayState state, FleetMonitor monitor, AlertEvaluator alerts, ConfigReloadStatus config, ILogger<MonitoringApi> logger)
 {
-    public Task FleetAsync(HttpContext context)
+    public async Task FleetAsync(HttpContext context)
     {
-        var snapshot = monitor.Snapshot() with { Alerts = alerts.Report().Active, Config = config.View };
-        return WriteAsync(context, 200, snapshot, MonitoringJsonContext.Default.FleetSnapshot);
+        if (await MayReadAsync(context))
+        {
+            var snapshot = monitor.Snapshot() with { Alerts = alerts.Report().Active, Config = config.View };
+            await WriteAsync(context, 200, snapshot, MonitoringJsonContext.Default.FleetSnapshot);
+        }
     }
 
-    public Task AlertsAsync(HttpContext context) => WriteAsync(context, 200, alerts.Report(), MonitoringJsonContext.Default.AlertsReport);
+    public async Task AlertsAsync(HttpContext context)
+    {
+        if (await MayReadAsync(context))
+        {
+            await WriteAsync(context, 200, alerts.Report(), MonitoringJsonContext.Default.AlertsReport);
+        }
+    }
+
+    private ValueTask<bool> MayReadAsync(HttpContext context)
+    {
+        var current = state.Current.Config;
+        return AdminGuard.AllowAsync(context, current.Access, openToAll: current.Monitoring.PublicRead);
+    }
 
     /// <summary><c>/admin/backends/{id}/drain</c> or <c>/undrain</c>, path relative to <c>/admin/backends</c>.</summary>
     public async Task BackendsAsync(HttpContext context)
@@ -39,9 +50,8 @@ internal sealed partial class MonitoringApi(GatewayState state, FleetMonitor mon
             await OpenAiErrors.WriteAsync(context, 404, $"no such endpoint: {context.Request.Method} /admin/backends{context.Request.Path}; use POST /admin/backends/{{id}}/drain or /undrain");
             return;
         }
-        if (Refusal(context) is { } refusal)
+        if (!await AdminGuard.AllowAsync(context, state.Current.Config.Access))
         {
-            await OpenAiErrors.WriteAsync(context, refusal.Status, refusal.Message);
             return;
         }
         var backend = monitor.Find(Uri.UnescapeDataString(id));
@@ -54,22 +64,6 @@ internal sealed partial class MonitoringApi(GatewayState state, FleetMonitor mon
         Log.Drain(logger, backend.Name, action, backend.InFlight);
         var view = monitor.Snapshot().AllBackends().First(b => b.Name == backend.Name);
         await WriteAsync(context, 200, view, MonitoringJsonContext.Default.BackendView);
-    }
-
-    private (int Status, string Message)? Refusal(HttpContext context)
-    {
-        var env = state.Current.Config.Access.AdminKeyEnv;
-        if (Environment.GetEnvironmentVariable(env) is { Length: > 0 } adminKey)
-        {
-            var header = context.Request.Headers.Authorization.ToString();
-            var given = header.StartsWith("Bearer ", StringComparison.Ordinal) ? header[7..].Trim() : "";
-            return CryptographicOperations.FixedTimeEquals(SHA256.HashData(Encoding.UTF8.GetBytes(given)), SHA256.HashData(Encoding.UTF8.GetBytes(adminKey)))
-                ? null
-                : (401, "draining needs the admin key: 'Authorization: Bearer <admin key>'");
-        }
-        return context.Connection.RemoteIpAddress is { } ip && IPAddress.IsLoopback(ip)
-            ? null
-            : (403, $"draining from another host needs an admin key: set {env} for the gateway");
     }
 
     private static async Task WriteAsync<T>(HttpContext context, int status, T value, JsonTypeInfo<T> type)

@@ -71,6 +71,7 @@ internal sealed partial class GatewayForwarder(
                 return;
             }
             var request = new GatewayRequest(pool, body, inspection, start);
+            context.Features.Set(request); // for the access log
             if (inspection.HasPrefix && pool.Policy is PrefixAffinityPolicy)
             {
                 request.AffinityKey = XxHash3.HashToUInt64(body.Span[inspection.Prefix]);
@@ -172,6 +173,7 @@ internal sealed partial class GatewayForwarder(
                 }
                 if (upstream.IsEventStream && upstream.FirstByteTimestamp != 0)
                 {
+                    request.FirstByteTimestamp = upstream.FirstByteTimestamp;
                     metrics.TimeToFirstToken(pool, time.GetElapsedTime(request.StartTimestamp, upstream.FirstByteTimestamp));
                 }
             }

@@ -5,6 +5,7 @@ using LlmFleet.Gateway.Fleet;
 using LlmFleet.Gateway.Forwarding;
 using LlmFleet.Gateway.Health;
 using LlmFleet.Gateway.Metrics;
+using LlmFleet.Gateway.Observability;
 using LlmFleet.Gateway.Routing;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
@@ -43,7 +44,7 @@ public static class GatewayHost
         builder.Logging.AddFilter("Microsoft.AspNetCore.Hosting.Diagnostics", LogLevel.None);
         // YARP logs every failed attempt with a stack trace; the forwarder logs one line per failure itself.
         builder.Logging.AddFilter("Yarp", LogLevel.Error);
-        builder.Logging.AddSimpleConsole(o => o.SingleLine = true);
+        GatewayLogging.AddConsole(builder.Logging, config.Logging);
         // Graceful shutdown: Kestrel stops accepting, lets requests (streams included) run until this deadline, then
         // aborts them, which cancels their upstream requests.
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = config.ShutdownTimeout);
@@ -68,6 +69,9 @@ public static class GatewayHost
             builder.Services.AddHostedService(sp => new FleetConfigWatcher(watched, loaded!.Value.Hash, sp.GetRequiredService<GatewayState>(),
                 sp.GetRequiredService<ConfigReloadStatus>(), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<FleetConfigWatcher>>()));
         }
+        // First of the startup filters: the request id is set before any endpoint answers.
+        builder.Services.AddSingleton<AccessLog>();
+        builder.Services.AddSingleton<IStartupFilter, ObservabilityStartupFilter>();
         FleetServices.Add(builder.Services, config);
         KubernetesDiscovery.Add(builder.Services, config);
         AccessServices.Add(builder.Services, config, options.ConfigPath is { } file ? Path.GetDirectoryName(Path.GetFullPath(file)) : null,

@@ -44,6 +44,9 @@ public sealed class GatewayRequest
     /// <summary>Attempts made (1 + retries).</summary>
     public int Attempts { get; internal set; }
 
+    /// <summary>When the first byte of a streamed answer arrived (<see cref="TimeProvider.GetTimestamp"/>); 0 when none did.</summary>
+    public long FirstByteTimestamp { get; internal set; }
+
     /// <summary>Token counts from the response's <c>usage</c>, when it had one (streams: when the client asked for
     /// <c>stream_options.include_usage</c>).</summary>
     public TokenUsage? Usage { get; internal set; }

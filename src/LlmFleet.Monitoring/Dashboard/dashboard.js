@@ -21,10 +21,37 @@ const secs = (v) => v === null || v === undefined ? "–" : v < 1 ? (v * 1000).t
 const gb = (b) => (b / 1e9).toFixed(0) + " GB";
 const level = (v, warn, bad) => v === null || v === undefined ? "" : v >= bad ? "bad" : v >= warn ? "warn" : "";
 
+// The fleet's data needs the gateway's admin key (unless the gateway opens it with monitoring.public_read). The key
+// is asked for on the page and kept in this tab's session storage only; URLs are relative, so the page works behind
+// a path prefix.
+const KEY_ITEM = "llmfleet.admin_key";
+
+function askForKey(message) {
+  $("login-message").textContent = message;
+  $("login").hidden = false;
+  $("login-key").focus();
+}
+
+$("login").addEventListener("submit", (event) => {
+  event.preventDefault();
+  sessionStorage.setItem(KEY_ITEM, $("login-key").value.trim());
+  $("login-key").value = "";
+  $("login").hidden = true;
+});
+
 async function tick() {
   try {
-    const response = await fetch("../admin/fleet", { cache: "no-store" });
+    const key = sessionStorage.getItem(KEY_ITEM);
+    const headers = key ? { Authorization: "Bearer " + key } : {};
+    const response = await fetch("../admin/fleet", { cache: "no-store", headers });
+    if (response.status === 401 || response.status === 403) {
+      if (key) sessionStorage.removeItem(KEY_ITEM);
+      const body = await response.json().catch(() => null);
+      askForKey(key ? "That key was refused. " : (body && body.error && body.error.message) || "The fleet's data needs the admin key.");
+      throw new Error("the admin key is needed");
+    }
     if (!response.ok) throw new Error("HTTP " + response.status);
+    $("login").hidden = true;
     render(await response.json());
     $("updated").textContent = "updated " + new Date().toLocaleTimeString();
   } catch (e) {

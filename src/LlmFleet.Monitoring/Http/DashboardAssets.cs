@@ -20,8 +20,9 @@ public static class DashboardAssets
         {
             if (!(context.Request.PathBase.Value ?? "").EndsWith('/') && !(context.Request.Path.Value ?? "").EndsWith('/'))
             {
-                // Relative asset URLs in the page resolve against /dashboard/.
-                context.Response.Redirect("/dashboard/");
+                // Relative asset URLs in the page resolve against /dashboard/. A relative redirect, so it also works
+                // behind a proxy that serves the gateway under a path prefix.
+                context.Response.Redirect("dashboard/");
                 return;
             }
             name = "index.html";

@@ -13,7 +13,7 @@ public sealed class MonitorCommandsTests
         await using var fleet = await MonitorFleet.StartAsync(twins: 2);
         await MonitorFleet.ChatAsync(fleet.Gateway.BaseAddress, count: 4);
 
-        var result = await CliRun.RunAsync("top", "--gateway", fleet.Url, "--once");
+        var result = await CliRun.RunAsync("top", "--gateway", fleet.Url, "--admin-key", fleet.AdminKey!, "--once");
 
         Assert.Equal(0, result.ExitCode);
         foreach (var twin in fleet.Twins)
@@ -63,11 +63,11 @@ public sealed class MonitorCommandsTests
     {
         await using var fleet = await MonitorFleet.StartAsync(twins: 2);
 
-        var healthy = await CliRun.RunAsync("diagnose", "--gateway", fleet.Url);
+        var healthy = await CliRun.RunAsync("diagnose", "--gateway", fleet.Url, "--admin-key", fleet.AdminKey!);
         await fleet.InjectAsync(1, new FaultOptions { Unhealthy = true });
         await fleet.WaitForFleetAsync(f => f.AllBackends().Any(b => b.Status == "down"), "backend 2 down");
-        var sick = await CliRun.RunAsync("diagnose", "--gateway", fleet.Url, "--json");
-        var human = await CliRun.RunAsync("diagnose", "--gateway", fleet.Url);
+        var sick = await CliRun.RunAsync("diagnose", "--gateway", fleet.Url, "--admin-key", fleet.AdminKey!, "--json");
+        var human = await CliRun.RunAsync("diagnose", "--gateway", fleet.Url, "--admin-key", fleet.AdminKey!);
 
         Assert.Equal(0, healthy.ExitCode);
         Assert.Contains("No problems found", healthy.Output);
@@ -87,10 +87,10 @@ public sealed class MonitorCommandsTests
         await fleet.WaitForFleetAsync(f => f.AllBackends().Any(b => b.InFlight == 1), "a request in flight");
         var busy = (await fleet.FleetAsync()).AllBackends().Single(b => b.InFlight == 1);
 
-        var drained = await CliRun.RunAsync("drain", busy.Id.ToString(System.Globalization.CultureInfo.InvariantCulture), "--gateway", fleet.Url, "--wait");
+        var drained = await CliRun.RunAsync("drain", busy.Id.ToString(System.Globalization.CultureInfo.InvariantCulture), "--gateway", fleet.Url, "--admin-key", fleet.AdminKey!, "--wait");
         await longRequest;
         var statusWhileDrained = (await fleet.FleetAsync()).AllBackends().Single(b => b.Id == busy.Id).Status;
-        var undrained = await CliRun.RunAsync("drain", busy.Name, "--gateway", fleet.Url, "--undrain");
+        var undrained = await CliRun.RunAsync("drain", busy.Name, "--gateway", fleet.Url, "--admin-key", fleet.AdminKey!, "--undrain");
 
         Assert.Equal(0, drained.ExitCode);
         Assert.Contains("safe to restart", drained.Output);
@@ -104,10 +104,26 @@ public sealed class MonitorCommandsTests
     {
         await using var fleet = await MonitorFleet.StartAsync(twins: 1);
 
-        var result = await CliRun.RunAsync("drain", "9", "--gateway", fleet.Url);
+        var result = await CliRun.RunAsync("drain", "9", "--gateway", fleet.Url, "--admin-key", fleet.AdminKey!);
 
         Assert.Equal(2, result.ExitCode);
         Assert.Contains("no backend '9'", result.Error);
+    }
+
+    [Fact]
+    public async Task TopAndDrain_WithoutTheAdminKey_ExitTwoSayingHowToGiveIt()
+    {
+        await using var fleet = await MonitorFleet.StartAsync(twins: 1);
+
+        var top = await CliRun.RunAsync("top", "--gateway", fleet.Url, "--once");
+        var drain = await CliRun.RunAsync("drain", "1", "--gateway", fleet.Url, "--admin-key", "wrong");
+
+        Assert.Equal(2, top.ExitCode);
+        Assert.Contains("HTTP 401", top.Error);
+        Assert.Contains("--admin-key", top.Error);
+        Assert.Equal(2, drain.ExitCode);
+        Assert.Contains("HTTP 401", drain.Error);
+        Assert.Equal("up", (await fleet.FleetAsync()).AllBackends().Single().Status);
     }
 
     [Fact]

@@ -1,8 +1,8 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Net;
-using System.Net.Sockets;
 using System.Text;
+using LlmFleet.Cli.Tests.Serve;
 using LlmFleet.Simulation;
 using Microsoft.Data.Sqlite;
 
@@ -34,7 +34,7 @@ public sealed class LedgerCrashTests
                   - url: {twin.BaseAddress.GetLeftPart(UriPartial.Authority)}
                     served_model: {twin.ServedModelName}
             """);
-        var port = FreePort();
+        var port = ServeProcess.FreePort();
         using var gateway = Process.Start(new ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet")
         {
             ArgumentList = { "exec", Path.Combine(AppContext.BaseDirectory, "llmfleet.dll"), "serve", "--config", config, "--urls", $"http://127.0.0.1:{port}" },
@@ -50,7 +50,7 @@ public sealed class LedgerCrashTests
         try
         {
             using var client = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}/"), Timeout = TimeSpan.FromSeconds(10) };
-            await WaitForHealthAsync(client, gateway, output);
+            await ServeProcess.WaitForHealthAsync(client, gateway, () => { lock (output) { return output.ToString(); } });
 
             var clock = Stopwatch.StartNew();
             var completed = new ConcurrentBag<TimeSpan>();
@@ -99,37 +99,6 @@ public sealed class LedgerCrashTests
                 gateway.Kill();
             }
         }
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
-
-    private static async Task WaitForHealthAsync(HttpClient client, Process gateway, StringBuilder output)
-    {
-        for (var i = 0; i < 300; i++)
-        {
-            if (gateway.HasExited)
-            {
-                Assert.Fail($"llmfleet serve exited with {gateway.ExitCode}: {output}");
-            }
-            try
-            {
-                using var response = await client.GetAsync("health", Ct);
-                if (response.IsSuccessStatusCode)
-                {
-                    return;
-                }
-            }
-            catch (HttpRequestException)
-            {
-            }
-            await Task.Delay(100, Ct);
-        }
-        Assert.Fail($"llmfleet serve did not answer /health within 30 s: {output}");
     }
 
     private static long CountRows(string path)

@@ -34,7 +34,7 @@ internal static class MonitoredFleet
     extension(RunningFleet fleet)
     {
         public async Task<AlertsReport> AlertsAsync() =>
-            (await fleet.Client.GetFromJsonAsync("admin/alerts", MonitoringJsonContext.Default.AlertsReport, TestContext.Current.CancellationToken))!;
+            (await fleet.Admin.GetFromJsonAsync("admin/alerts", MonitoringJsonContext.Default.AlertsReport, TestContext.Current.CancellationToken))!;
 
         /// <summary>Sets a twin's faults through its own fault API, as an operator's chaos test would.</summary>
         public async Task InjectAsync(int twin, FaultOptions faults)

@@ -19,6 +19,10 @@ internal sealed class DiagnoseCommand(CliConsole console) : AsyncCommand<Diagnos
         [Description("The gateway whose fleet to diagnose.")]
         public string? Gateway { get; init; }
 
+        [CommandOption("--admin-key <KEY>")]
+        [Description("The gateway's admin key (default: $LLMFLEET_ADMIN_KEY; prefer the variable, a command line is visible to other users).")]
+        public string? AdminKey { get; init; }
+
         [CommandOption("--json")]
         [Description("The findings as JSON (rule, severity, backend, evidence, likely_cause, fix).")]
         public bool Json { get; init; }
@@ -26,7 +30,7 @@ internal sealed class DiagnoseCommand(CliConsole console) : AsyncCommand<Diagnos
 
     public override async Task<int> ExecuteAsync(CommandContext context, Settings settings, CancellationToken cancellationToken)
     {
-        using var gateway = new GatewayAdminClient(settings.Gateway ?? throw new UsageException("--gateway URL is required"));
+        using var gateway = new GatewayAdminClient(settings.Gateway ?? throw new UsageException("--gateway URL is required"), settings.AdminKey);
         var report = DiagnosisRules.Run(await gateway.FleetAsync(cancellationToken));
         if (settings.Json)
         {

@@ -22,6 +22,10 @@ internal sealed class DrainCommand(CliConsole console, TimeProvider time) : Asyn
         [Description("The gateway routing to the backend.")]
         public string? Gateway { get; init; }
 
+        [CommandOption("--admin-key <KEY>")]
+        [Description("The gateway's admin key (default: $LLMFLEET_ADMIN_KEY; prefer the variable, a command line is visible to other users).")]
+        public string? AdminKey { get; init; }
+
         [CommandOption("--undrain")]
         [Description("End the restart window: take requests again.")]
         public bool Undrain { get; init; }
@@ -37,7 +41,7 @@ internal sealed class DrainCommand(CliConsole console, TimeProvider time) : Asyn
 
     public override async Task<int> ExecuteAsync(CommandContext context, Settings settings, CancellationToken cancellationToken)
     {
-        using var gateway = new GatewayAdminClient(settings.Gateway ?? throw new UsageException("--gateway URL is required"));
+        using var gateway = new GatewayAdminClient(settings.Gateway ?? throw new UsageException("--gateway URL is required"), settings.AdminKey);
         var view = await gateway.DrainAsync(settings.Backend, !settings.Undrain, cancellationToken);
         if (settings.Undrain)
         {

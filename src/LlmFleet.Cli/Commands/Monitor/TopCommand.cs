@@ -19,6 +19,10 @@ internal sealed class TopCommand(CliConsole console, TimeProvider time) : AsyncC
         [Description("The gateway whose fleet to show (its /admin/fleet).")]
         public string? Gateway { get; init; }
 
+        [CommandOption("--admin-key <KEY>")]
+        [Description("The gateway's admin key (default: $LLMFLEET_ADMIN_KEY; prefer the variable, a command line is visible to other users).")]
+        public string? AdminKey { get; init; }
+
         [CommandOption("--backend <URL>")]
         [Description("A vLLM server to watch directly, without a gateway; repeat for several.")]
         public string[] Backends { get; init; } = [];
@@ -51,7 +55,7 @@ internal sealed class TopCommand(CliConsole console, TimeProvider time) : AsyncC
             throw new UsageException("--json needs --once (the live view is for people)");
         }
         var interval = TimeSpan.FromSeconds(settings.Interval);
-        using var gateway = settings.Gateway is { } g ? new GatewayAdminClient(g) : null;
+        using var gateway = settings.Gateway is { } g ? new GatewayAdminClient(g, settings.AdminKey) : null;
         using var direct = gateway is null ? new DirectFleet(settings.Backends, interval, time) : null;
         var source = gateway?.Gateway.ToString() ?? string.Join(", ", settings.Backends);
 

@@ -1,6 +1,4 @@
 using System.Globalization;
-using System.Security.Cryptography;
-using System.Text;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using LlmFleet.Gateway.Access.Hosting;
@@ -15,9 +13,9 @@ namespace LlmFleet.Gateway.Access.Admin;
 
 /// <summary>
 /// <c>/admin/keys</c> (GET list, POST create; <c>/admin/keys/{id}</c> GET, DELETE revoke;
-/// <c>/admin/keys/{id}/rotate</c> POST) and <c>/admin/usage?by=key|team|model|provider|day&amp;since=yyyy-MM-dd</c>. Only with the
-/// admin key (<c>Authorization: Bearer …</c>) from <c>LLMFLEET_ADMIN_KEY</c> or <c>auth.admin_key_env</c>; without
-/// that variable the admin API answers 403 to everyone. JSON is snake_case, as the CLI's <c>--json</c>.
+/// <c>/admin/keys/{id}/rotate</c> POST) and <c>/admin/usage?by=key|team|model|provider|day&amp;since=yyyy-MM-dd</c>.
+/// Only for those <see cref="AdminGuard"/> lets in (never opened by <c>monitoring.public_read</c>). JSON is
+/// snake_case, as the CLI's <c>--json</c>.
 /// </summary>
 internal sealed class AdminApi(AccessConfig config, IAccessStore store, AccessStartup startup, TimeProvider time, KeyCache? cache = null)
 {
@@ -27,19 +25,10 @@ internal sealed class AdminApi(AccessConfig config, IAccessStore store, AccessSt
         Converters = { new JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseLower) },
     };
 
-    private readonly byte[]? _adminHash = Environment.GetEnvironmentVariable(config.AdminKeyEnv) is { Length: > 0 } admin
-        ? SHA256.HashData(Encoding.UTF8.GetBytes(admin)) : null;
-
     public async Task HandleAsync(HttpContext context)
     {
-        if (_adminHash is null)
+        if (!await AdminGuard.AllowAsync(context, config))
         {
-            await OpenAiErrors.WriteAsync(context, 403, $"the admin API is off: set {config.AdminKeyEnv} for the gateway to turn it on");
-            return;
-        }
-        if (!IsAdmin(context.Request.Headers.Authorization.ToString()))
-        {
-            await OpenAiErrors.WriteAsync(context, 401, "the admin API needs the admin key: 'Authorization: Bearer <admin key>'");
             return;
         }
         var parts = (context.Request.Path.Value ?? "").Trim('/').Split('/')[1..];
@@ -105,16 +94,6 @@ internal sealed class AdminApi(AccessConfig config, IAccessStore store, AccessSt
     }
 
     public static UsageGrouping ParseGrouping(string? by) => UsageGroupings.Parse(by ?? "key");
-
-    private bool IsAdmin(string authorization)
-    {
-        if (!authorization.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase))
-        {
-            return false;
-        }
-        var presented = SHA256.HashData(Encoding.UTF8.GetBytes(authorization[7..].Trim()));
-        return CryptographicOperations.FixedTimeEquals(presented, _adminHash);
-    }
 
     private static Task WriteOrNotFoundAsync<T>(HttpContext context, string id, T? value) where T : class =>
         value is null ? OpenAiErrors.WriteAsync(context, 404, $"no live API key with id or name '{id}'") : WriteAsync(context, 200, value);

@@ -6,7 +6,7 @@ namespace LlmFleet.Gateway.Tests.Monitoring.Http;
 
 /// <summary>
 /// The dashboard in real headless Chromium (Debian's <c>chromium</c> + <c>chromium-driver</c>): it loads from the
-/// gateway alone, shows every backend with live figures, and turns a backend red with its alert when a fault is
+/// gateway alone, asks for the admin key, shows every backend with live figures, and turns a backend red with its alert when a fault is
 /// injected. Screenshots are kept under the test output folder (<c>screenshots/</c>).
 /// </summary>
 public sealed class DashboardTests
@@ -31,6 +31,10 @@ public sealed class DashboardTests
 
         using var driver = StartChromium(driverPath, browser);
         driver.Navigate().GoToUrl(new Uri(fleet.Gateway.BaseAddress, "dashboard/?interval_ms=300"));
+        // The fleet's data needs the admin key: the page asks for it once and keeps it in the tab's session storage.
+        Until(driver, d => d.FindElement(By.Id("login")).Displayed, "the page to ask for the admin key");
+        driver.FindElement(By.Id("login-key")).SendKeys(fleet.AdminKey!);
+        driver.FindElement(By.CssSelector("#login button")).Click();
         Until(driver, d => d.FindElements(By.CssSelector("article.card")).Count == 3, "three backend cards");
         Until(driver, d => d.FindElements(By.CssSelector("article.card .status")).All(s => s.Text.Equals("UP", StringComparison.OrdinalIgnoreCase)), "every backend up");
         Until(driver, d => d.FindElements(By.CssSelector("[data-metric=gen]")).All(e => e.Text is not ("–" or "0")), "generated tokens/s on every card");

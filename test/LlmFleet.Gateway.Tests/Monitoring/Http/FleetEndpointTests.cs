@@ -36,7 +36,7 @@ public sealed class FleetEndpointTests
             Assert.True(b.Gpus.MemoryTotalBytes > 8 * 140e9);
         }
         // snake_case keys with units, as the CLI's --json.
-        var raw = await fleet.Client.GetStringAsync("admin/fleet", TestContext.Current.CancellationToken);
+        var raw = await fleet.Admin.GetStringAsync("admin/fleet", TestContext.Current.CancellationToken);
         using var doc = JsonDocument.Parse(raw);
         var backend = doc.RootElement.GetProperty("models")[0].GetProperty("backends")[0];
         foreach (var key in new[] { "status", "running", "waiting", "kv_cache_usage_fraction", "generation_tokens_per_second", "ttft_p95_seconds", "error_fraction", "gpus" })
@@ -82,7 +82,7 @@ public sealed class FleetEndpointTests
         var inFlight = fleet.ChatAsync(maxTokens: 100);
         var busy = await fleet.WaitForFleetAsync(f => f.AllBackends().Any(b => b.InFlight == 1), "a request in flight");
         var drained = busy.AllBackends().Single(b => b.InFlight == 1);
-        using var drain = await fleet.Client.PostAsync($"admin/backends/{drained.Id}/drain", null, ct);
+        using var drain = await fleet.Admin.PostAsync($"admin/backends/{drained.Id}/drain", null, ct);
         Assert.Equal(HttpStatusCode.OK, drain.StatusCode);
         Assert.Equal("draining", JsonDocument.Parse(await drain.Content.ReadAsStringAsync(ct)).RootElement.GetProperty("status").GetString());
 
@@ -96,7 +96,7 @@ public sealed class FleetEndpointTests
         Assert.Equal(1, LlmFleet.Vllm.Metrics.PrometheusText.Sum(metrics, "llmfleet_gateway_requests_total", ("backend", twinOfDrained.BaseAddress.Authority)));
         Assert.DoesNotContain((await fleet.AlertsAsync()).Active, a => a.BackendId == drained.Id);
 
-        using var undrain = await fleet.Client.PostAsync($"admin/backends/{drained.Name}/undrain", null, ct);
+        using var undrain = await fleet.Admin.PostAsync($"admin/backends/{drained.Name}/undrain", null, ct);
         Assert.Equal(HttpStatusCode.OK, undrain.StatusCode);
         await fleet.LoadAsync(count: 4, concurrency: 1);
         metrics = await fleet.Client.GetStringAsync("metrics", ct);
@@ -108,7 +108,7 @@ public sealed class FleetEndpointTests
     {
         await using var fleet = await MonitoredFleet.StartAsync([MonitoredFleet.Twin()]);
 
-        using var response = await fleet.Client.PostAsync("admin/backends/7/drain", null, TestContext.Current.CancellationToken);
+        using var response = await fleet.Admin.PostAsync("admin/backends/7/drain", null, TestContext.Current.CancellationToken);
 
         Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
         var message = JsonDocument.Parse(await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken)).RootElement.GetProperty("error").GetProperty("message").GetString();
