@@ -9,12 +9,13 @@ namespace LlmFleet.Gateway.Forwarding;
 /// One request's conversation with its backends, as YARP's transformer: it sends the buffered body (with the
 /// backend's served model name written in when it differs) and the backend's own key when it has one, holds back a
 /// 502/503 while another backend could still take the request, and wraps the response body for the usage tee and the
-/// stream guards.
+/// stream guards, and to give the answer's <c>model</c> the client's name again.
 /// </summary>
 internal sealed class GatewayExchange(GatewayRequest request, TimeProvider time) : HttpTransformer
 {
     private PooledBody? _rewritten;
     private byte[]? _rewrittenFor;
+    private bool _attemptRenamed;
 
     /// <summary>Where the attempts go: the pool's backends, then its fallbacks.</summary>
     public FallbackChain Chain { get; } = new(request);
@@ -36,6 +37,7 @@ internal sealed class GatewayExchange(GatewayRequest request, TimeProvider time)
     public void BeginAttempt(HttpContext context, PoolBackend backend)
     {
         var body = BodyFor(backend);
+        _attemptRenamed = !ReferenceEquals(body, request.Body) && !request.Inspection.Multipart;
         context.Request.Body = body.OpenRead();
         context.Request.ContentLength = body.Length;
         context.Request.Headers.TransferEncoding = default;
@@ -73,14 +75,30 @@ internal sealed class GatewayExchange(GatewayRequest request, TimeProvider time)
         }
         await base.TransformResponseAsync(httpContext, proxyResponse, cancellationToken);
         RouteAnswers.WriteHeaders(httpContext.Response.Headers, request);
-        var isEventStream = proxyResponse.Content.Headers.ContentType?.MediaType == "text/event-stream";
+        var mediaType = proxyResponse.Content.Headers.ContentType?.MediaType;
+        var isEventStream = mediaType == "text/event-stream";
+        var askedModel = AskedModelToRestore(mediaType);
+        if (askedModel is not null)
+        {
+            httpContext.Response.ContentLength = null; // the name's length may differ
+        }
         var timeouts = request.ServingPool.Config.Timeouts;
         var aborted = httpContext.RequestAborted;
-        proxyResponse.Content = new UpstreamContent(proxyResponse.Content,
-            inner => Upstream = new UpstreamResponseStream(inner, isEventStream, timeouts.FirstToken, timeouts.Idle, aborted, time,
-                () => !httpContext.Response.HasStarted && CanRetry()));
+        proxyResponse.Content = new UpstreamContent(proxyResponse.Content, inner =>
+        {
+            Upstream = new UpstreamResponseStream(inner, isEventStream, timeouts.FirstToken, timeouts.Idle, aborted, time,
+                () => !httpContext.Response.HasStarted && CanRetry());
+            return askedModel is null ? Upstream : new ModelNameStream(Upstream, askedModel);
+        });
         return true;
     }
+
+    /// <summary>The client's model name to write back into a JSON or event-stream answer, when this attempt went out
+    /// under the backend's name; null when the answer is relayed as it is.</summary>
+    private byte[]? AskedModelToRestore(string? mediaType) =>
+        _attemptRenamed && mediaType is "application/json" or "text/event-stream"
+            ? request.Body.Span[request.Inspection.ModelToken].ToArray()
+            : null;
 
     private PooledBody BodyFor(PoolBackend backend)
     {

@@ -2,13 +2,13 @@ using System.Net;
 
 namespace LlmFleet.Gateway.Forwarding;
 
-/// <summary>Puts an <see cref="UpstreamResponseStream"/> in place of a backend response's content, headers kept.</summary>
+/// <summary>Puts a wrapper (<see cref="UpstreamResponseStream"/>, <see cref="ModelNameStream"/>) in place of a backend response's content, headers kept.</summary>
 internal sealed class UpstreamContent : HttpContent
 {
     private readonly HttpContent _inner;
-    private readonly Func<Stream, UpstreamResponseStream> _wrap;
+    private readonly Func<Stream, Stream> _wrap;
 
-    public UpstreamContent(HttpContent inner, Func<Stream, UpstreamResponseStream> wrap)
+    public UpstreamContent(HttpContent inner, Func<Stream, Stream> wrap)
     {
         _inner = inner;
         // Headers are not copied: the forwarder has already sent them to the client before it reads the body.

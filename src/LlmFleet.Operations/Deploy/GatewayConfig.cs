@@ -1,6 +1,7 @@
 using System.Globalization;
 using LlmFleet.Gateway.Configuration;
 using LlmFleet.Gateway.Routing;
+using LlmFleet.Planning.Cost;
 
 namespace LlmFleet.Operations.Deploy;
 
@@ -17,22 +18,23 @@ internal static class GatewayConfig
     /// <summary>Where the gateway keeps its key store (a volume, a systemd StateDirectory, a PersistentVolumeClaim).</summary>
     public const string StateDirectory = "/var/lib/llmfleet";
 
-    public static string WithUrls(VllmServer server, IEnumerable<string> backendUrls)
+    public static string WithUrls(VllmServer server, IEnumerable<string> backendUrls, DeployRequest request)
     {
         var backends = new BackendsYaml();
         backends.AddRange(backendUrls.Select(url => new BackendYaml { Url = url, ServedModel = server.Model }));
-        return Write(server, backends);
+        return Write(server, backends, request);
     }
 
     /// <summary>Backends discovered from the EndpointSlices of a Service (see the gateway's Discovery).</summary>
-    public static string WithKubernetesService(VllmServer server, string ns, string service) =>
+    public static string WithKubernetesService(VllmServer server, string ns, string service, DeployRequest request) =>
         Write(server, new BackendsYaml
         {
             Kubernetes = new KubernetesBackendsYaml { Namespace = ns, Service = service, Port = VllmServer.Port, ServedModel = server.Model },
-        });
+        }, request);
 
-    private static string Write(VllmServer server, BackendsYaml backends)
+    private static string Write(VllmServer server, BackendsYaml backends, DeployRequest request)
     {
+        var perMillion = InternalPrice(request);
         var doc = new FleetYaml
         {
             Listen = $"http://0.0.0.0:{Port.ToString(CultureInfo.InvariantCulture)}",
@@ -51,9 +53,33 @@ internal static class GatewayConfig
                     Retries = 2,
                     // A long prompt on a busy server waits for its prefill before the first token.
                     Timeouts = new TimeoutsYaml { Connect = "2s", FirstToken = "300s", Idle = "60s" },
+                    Prices = perMillion is { } usd ? new PricesYaml { InputPerMillion = usd, OutputPerMillion = usd } : null,
                 },
             ],
         };
-        return "# LLM Fleet gateway configuration (llmfleet deploy). Clients send \"model\": \"" + server.ModelId + "\".\n" + doc.Serialize();
+        var header = "# LLM Fleet gateway configuration (llmfleet deploy). Clients send \"model\": \"" + server.ModelId + "\".\n";
+        if (perMillion is not null)
+        {
+            header += $"# prices: llmfleet cost's '{request.PriceOption}' option for this plan at {request.TokensPerDay!.Value.ToString("N0", CultureInfo.InvariantCulture)} tokens/day, in dollars per million tokens (the usage ledger's cost_usd).\n";
+        }
+        return header + doc.Serialize();
+    }
+
+    /// <summary>The pool's internal price, as a <c>prices:</c> value, when the request gives the expected use.</summary>
+    /// <exception cref="DeployException">The plan cannot be priced (no goodput at its interactivity target).</exception>
+    private static string? InternalPrice(DeployRequest request)
+    {
+        if (request.TokensPerDay is not { } tokensPerDay)
+        {
+            return null;
+        }
+        try
+        {
+            return PlanPricing.PerMillionTokens(request.Plan, tokensPerDay, request.PriceOption).ToString("0.####", CultureInfo.InvariantCulture);
+        }
+        catch (ArgumentException e)
+        {
+            throw new DeployException($"cannot price the pool: {e.Message}");
+        }
     }
 }

@@ -42,8 +42,54 @@ public sealed class DeployCommandTests
     }
 
     [Theory]
+    [InlineData("buy")]
+    [InlineData("rent")]
+    public async Task Deploy_TokensPerDay_PricesThePoolAtWhatCostReportsForThePlan(string option)
+    {
+        string[] plan = ["glm-4.5-air", "--quant", "fp8", "--gpu", "h100", "--gpus", "2", "--context", "32768"];
+        var outDir = Path.Combine(TestPaths.NewTempDirectory(), "priced");
+        var deploy = await CliRun.RunAsync(["deploy", .. plan, "--target", "compose", "--tokens-per-day", "200000000", "--price-option", option, "--out", outDir]);
+        var cost = await CliRun.RunAsync(["cost", .. plan, "--tokens-per-day", "200000000", "--json"]);
+
+        Assert.Equal(0, deploy.ExitCode);
+        Assert.Equal(0, cost.ExitCode);
+        var options = System.Text.Json.JsonDocument.Parse(cost.Output).RootElement.GetProperty("options");
+        var costs = options.EnumerateArray().Single(o => o.GetProperty("name").GetString() == option).GetProperty("cost_per_million_tokens_usd").GetDouble();
+        var prices = FleetConfigLoader.Load(Path.Combine(outDir, "fleet.yaml")).Models.Single().Prices!;
+        Assert.Equal(costs, (double)prices.InputPerMillion, 4);
+        Assert.Equal(prices.InputPerMillion, prices.OutputPerMillion);
+        Assert.Contains($"cost's '{option}' option", File.ReadAllText(Path.Combine(outDir, "fleet.yaml")));
+    }
+
+    [Fact]
+    public async Task Deploy_TokensPerDayForAPlanWithoutGoodput_ExitCode2SayingWhyAndNoFolder()
+    {
+        var outDir = Path.Combine(TestPaths.NewTempDirectory(), "unpriceable");
+        // At the model's full 128K context no stream count keeps a 2 s TTFT on two H100s.
+        var result = await CliRun.RunAsync("deploy", "glm-4.5-air", "--quant", "fp8", "--gpu", "h100", "--gpus", "2",
+            "--target", "compose", "--tokens-per-day", "200000000", "--out", outDir);
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains("cannot price the pool", result.Error);
+        Assert.Contains("--context", result.Error);
+        Assert.False(Directory.Exists(outDir));
+    }
+
+    [Fact]
+    public async Task Deploy_WithoutTokensPerDay_LeavesThePriceToUsagePricePerMillion()
+    {
+        var outDir = Path.Combine(TestPaths.NewTempDirectory(), "unpriced");
+        var result = await CliRun.RunAsync("deploy", "glm-4.5-air", "--quant", "fp8", "--gpu", "h100", "--gpus", "2", "--target", "compose", "--out", outDir);
+
+        Assert.Equal(0, result.ExitCode);
+        Assert.Null(FleetConfigLoader.Load(Path.Combine(outDir, "fleet.yaml")).Models.Single().Prices);
+    }
+
+    [Theory]
     [InlineData("--target", "nomad")]
     [InlineData("--replicas", "0")]
+    [InlineData("--tokens-per-day", "-5")]
+    [InlineData("--price-option", "lease")]
     public async Task Deploy_BadOption_ExitCode2NamingIt(string option, string value)
     {
         var outDir = Path.Combine(TestPaths.NewTempDirectory(), "x");

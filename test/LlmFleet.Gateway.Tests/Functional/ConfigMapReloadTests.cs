@@ -3,6 +3,7 @@ using System.Net;
 using System.Runtime.InteropServices;
 using System.Text.Json;
 using LlmFleet.Gateway.Hosting;
+using LlmFleet.Simulation;
 
 namespace LlmFleet.Gateway.Tests.Functional;
 
@@ -61,11 +62,11 @@ public sealed class ConfigMapReloadTests
         await using var a = await FleetBuilder.StartTwinAsync();
         await using var b = await FleetBuilder.StartTwinAsync();
         var volume = new ConfigMapVolume(TestPaths.NewTempDirectory());
-        volume.Publish(HotReloadTests.Yaml(("glm-5.2", [a])));
+        volume.Publish(Readable(("glm-5.2", [a])));
         await using var gateway = await FleetBuilder.StartGatewayAsync(new GatewayOptions { ConfigPath = volume.FilePath });
         using var client = new HttpClient { BaseAddress = gateway.BaseAddress };
 
-        volume.Publish(HotReloadTests.Yaml(("glm-5.2", [b]), ("other", [a])));
+        volume.Publish(Readable(("glm-5.2", [b]), ("other", [a])));
         await Poll.UntilAsync(() => Task.FromResult(gateway.State.Current.Pools.Count == 2), WithinPoll, "the ConfigMap update to be reloaded");
 
         Assert.Equal(b.BaseAddress.Authority, gateway.State.Current.Pools[0].Backends.Single().State.Name);
@@ -84,7 +85,7 @@ public sealed class ConfigMapReloadTests
         var ct = TestContext.Current.CancellationToken;
         await using var a = await FleetBuilder.StartTwinAsync();
         var volume = new ConfigMapVolume(TestPaths.NewTempDirectory());
-        volume.Publish(HotReloadTests.Yaml(("glm-5.2", [a])));
+        volume.Publish(Readable(("glm-5.2", [a])));
         await using var gateway = await FleetBuilder.StartGatewayAsync(new GatewayOptions { ConfigPath = volume.FilePath });
         using var client = new HttpClient { BaseAddress = gateway.BaseAddress };
         var before = gateway.State.Current;
@@ -103,10 +104,14 @@ public sealed class ConfigMapReloadTests
         Assert.Contains("llmfleet_gateway_config_last_reload_successful 0", metrics, StringComparison.Ordinal);
 
         // Fixing the file clears the alarm.
-        volume.Publish(HotReloadTests.Yaml(("glm-5.2", [a]), ("other", [a])));
+        volume.Publish(Readable(("glm-5.2", [a]), ("other", [a])));
         await Poll.UntilAsync(() => Task.FromResult(gateway.State.Current.Pools.Count == 2), WithinPoll, "the fixed file to be reloaded");
         Assert.Contains("llmfleet_gateway_config_last_reload_successful 1", await client.GetStringAsync("metrics", ct), StringComparison.Ordinal);
     }
+
+    /// <summary>A fleet file whose <c>/admin/fleet</c> (where the reload status is) is open to read.</summary>
+    private static string Readable(params (string Name, RunningTwin[] Twins)[] models) =>
+        "monitoring: { public_read: true }\n" + HotReloadTests.Yaml(models);
 
     private static async Task<JsonElement> ConfigStatus(HttpClient client)
     {

@@ -11,15 +11,17 @@ namespace LlmFleet.Gateway.Tests.Functional;
 public sealed class EndpointTests
 {
     [Fact]
-    public async Task ChatCompletions_Alias_IsServedWithTheBackendsModelName()
+    public async Task ChatCompletions_Alias_IsServedUnderTheBackendsName_AndAnsweredUnderTheAlias()
     {
         await using var fleet = await TestFleet.StartAsync();
         using var response = await fleet.PostChatAsync(TestFleet.ChatJson(TestFleet.Alias));
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         var json = await TestFleet.ReadJsonAsync(response);
         Assert.False(string.IsNullOrEmpty(json.GetProperty("choices")[0].GetProperty("message").GetProperty("content").GetString()));
-        // The twin only answers to its served name: a 200 proves the alias was rewritten into the forwarded body.
-        Assert.Equal(fleet.Twins[0].ServedModelName, json.GetProperty("model").GetString());
+        // The twin only answers to its served name: a 200 proves the alias was rewritten into the forwarded body;
+        // the answer carries the name the client asked for.
+        Assert.NotEqual(TestFleet.Alias, fleet.Twins[0].ServedModelName);
+        Assert.Equal(TestFleet.Alias, json.GetProperty("model").GetString());
         Assert.True(json.GetProperty("usage").GetProperty("completion_tokens").GetInt32() > 0);
     }
 
@@ -35,7 +37,7 @@ public sealed class EndpointTests
     }
 
     [Fact]
-    public async Task Responses_RoutedByModel_ReachTheBackendsResponsesApiUnderItsServedName()
+    public async Task Responses_RoutedByModel_ReachTheBackendsResponsesApiUnderItsServedName_AnsweredUnderTheAskedName()
     {
         // The twin does not serve OpenAI's Responses API (vLLM does): a small backend answers with what it received.
         await using var backend = await TestFleet.StartStandInAsync(app => app.MapPost("/v1/responses", async (HttpContext http) =>
@@ -60,7 +62,7 @@ public sealed class EndpointTests
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         var json = await TestFleet.ReadJsonAsync(response);
-        Assert.Equal(served, json.GetProperty("model").GetString());
+        Assert.Equal(TestFleet.Alias, json.GetProperty("model").GetString()); // the backend echoed `served`
         Assert.Equal("Say hello.", json.GetProperty("input").GetString());
         var metrics = await fleet.MetricsAsync();
         Assert.Equal(7, PrometheusText.Sum(metrics, "llmfleet_gateway_prompt_tokens_total", ("model", TestFleet.Model)));

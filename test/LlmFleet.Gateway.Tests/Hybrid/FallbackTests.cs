@@ -33,7 +33,9 @@ public sealed class FallbackTests
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Equal(HybridFleet.ProviderPool, response.Headers.GetValues("x-llmfleet-pool").Single());
         Assert.Equal($"127.0.0.1:{provider.BaseAddress.Port}", response.Headers.GetValues("x-llmfleet-backend").Single());
-        var usage = (await TestFleet.ReadJsonAsync(response)).GetProperty("usage");
+        var answer = await TestFleet.ReadJsonAsync(response);
+        Assert.Equal(FleetBuilder.Model, answer.GetProperty("model").GetString()); // the provider called it ProviderModel
+        var usage = answer.GetProperty("usage");
         var prompt = usage.GetProperty("prompt_tokens").GetInt64();
         var completion = usage.GetProperty("completion_tokens").GetInt64();
         var cached = usage.TryGetProperty("prompt_tokens_details", out var details) && details.ValueKind == JsonValueKind.Object
@@ -53,6 +55,25 @@ public sealed class FallbackTests
         Assert.Equal(1, byModel.SpilledRequests);
         var byTeam = Assert.Single(await ledger.QueryUsageAsync(UsageGrouping.Team, null, Ct));
         Assert.Equal(("research", dollars), (byTeam.Group, byTeam.CostUsd));
+    }
+
+    [Fact]
+    public async Task SpilledStream_EveryEventCarriesTheModelTheClientAskedFor()
+    {
+        var (provider, keyEnv) = await HybridFleet.StartProviderAsync();
+        await using var _ = provider;
+        await using var fleet = await new FleetBuilder().Twins(1)
+            .ChangeConfig(c => HybridFleet.WithProvider(c, provider, keyEnv, new SpillConfig())).StartAsync();
+        await fleet.Twins[0].SetFaultsAsync(new FaultOptions { Crash = true });
+
+        var (response, events) = await fleet.StreamChatAsync(AccessFleet.ExactChatJson(12, stream: true, includeUsage: true));
+        using var _r = response;
+
+        Assert.Equal(HybridFleet.ProviderPool, response.Headers.GetValues("x-llmfleet-pool").Single());
+        Assert.Equal("[DONE]", events[^1]);
+        var models = events[..^1].Select(e => JsonDocument.Parse(e).RootElement.GetProperty("model").GetString()).ToArray();
+        Assert.True(models.Length >= 3); // the role chunk, content, the usage chunk
+        Assert.All(models, m => Assert.Equal(FleetBuilder.Model, m));
     }
 
     [Fact]

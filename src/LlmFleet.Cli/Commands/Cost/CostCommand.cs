@@ -123,8 +123,7 @@ internal sealed class CostCommand(CliConsole console) : Command<CostCommand.Sett
         var hardware = plan.Hardware!;
         var prices = s.Prices is { } file ? PricesFile.Load(file) : null;
         var (streams, output) = Throughput(s, plan);
-        var replica = new ReplicaCapacity(hardware.Id, plan.Gpus, hardware.GpusPerNode,
-            output, plan.PrefillTokensPerSecond, prices?.GpuPriceUsd ?? hardware.PriceUsd, hardware.TdpWatts);
+        var replica = PlanPricing.Replica(plan, output, prices?.GpuPriceUsd);
 
         var assumptions = Assumptions(model.Id, hardware.Id, prices, s);
         var workload = new Workload(s.TokensPerDay!.Value, s.InputShare, s.CachedInputShare, s.PeakToAverage, s.Months);
@@ -183,13 +182,14 @@ internal sealed class CostCommand(CliConsole console) : Command<CostCommand.Sett
         {
             return (plan.AggregateConcurrency, plan.DecodeTokensPerSecondAggregate);
         }
-        var g = plan.Goodput;
-        if (!g.MeetsTarget)
+        try
         {
-            throw new UsageException($"no concurrency meets {g.MinStreamTokensPerSecond} tok/s per stream within {g.MaxTtftSeconds} s TTFT at {plan.ContextTokens:N0} tokens of context " +
-                $"(one stream: {g.StreamTokensPerSecond:0.#} tok/s, TTFT {g.TtftSeconds:0.##} s); lower --min-stream-tps, raise --max-ttft, shorten --context or pass --concurrency");
+            return PlanPricing.Goodput(plan);
         }
-        return (g.ConcurrencyPerReplica * plan.DataParallelSize, g.ReplicaTokensPerSecond * plan.DataParallelSize);
+        catch (ArgumentException e)
+        {
+            throw new UsageException(e.Message);
+        }
     }
 
     private static DeploymentPlan PlanFor(ModelSource model, Settings s)

@@ -38,6 +38,14 @@ internal sealed class DeployCommand(CliConsole console) : Command<DeployCommand.
         [Description("A checkout of the llmfleet repository: compose bundles build the gateway image from it (build:).")]
         public string? Repo { get; init; }
 
+        [CommandOption("--tokens-per-day")]
+        [Description("Expected use: fleet.yaml prices the pool's tokens (the usage ledger's dollars) at what `llmfleet cost` finds for this plan and use.")]
+        public double? TokensPerDay { get; init; }
+
+        [CommandOption("--price-option")]
+        [Description("Which of cost's options prices the pool with --tokens-per-day: buy (owned GPUs, default) or rent.")]
+        public string PriceOption { get; init; } = "buy";
+
         [CommandOption("--out")]
         [Description("A new or empty folder for the files.")]
         public string? Out { get; init; }
@@ -65,6 +73,14 @@ internal sealed class DeployCommand(CliConsole console) : Command<DeployCommand.
         {
             throw new UsageException($"--gateway-image must be an image name such as registry.example.com/llmfleet:1.0 (got '{image}')");
         }
+        if (settings.TokensPerDay is <= 0)
+        {
+            throw new UsageException($"--tokens-per-day must be positive (got {settings.TokensPerDay})");
+        }
+        if (settings.PriceOption is not ("buy" or "rent"))
+        {
+            throw new UsageException($"--price-option must be buy or rent (got '{settings.PriceOption}')");
+        }
         var repo = settings.Repo is null ? null : Path.GetFullPath(settings.Repo);
         if (repo is not null && !File.Exists(Path.Combine(repo, "Dockerfile")))
         {
@@ -79,7 +95,8 @@ internal sealed class DeployCommand(CliConsole console) : Command<DeployCommand.
         IReadOnlyList<DeployFile> files;
         try
         {
-            files = Deployer.Generate(new DeployRequest(plan, target, settings.Replicas, settings.Namespace, settings.GatewayImage, repo));
+            files = Deployer.Generate(new DeployRequest(plan, target, settings.Replicas, settings.Namespace, settings.GatewayImage, repo,
+                settings.TokensPerDay, settings.PriceOption));
             BundleWriter.Write(settings.Out, files);
         }
         catch (Exception e) when (e is DeployException or IOException or UnauthorizedAccessException)

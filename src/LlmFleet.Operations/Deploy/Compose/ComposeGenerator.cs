@@ -63,7 +63,7 @@ internal sealed class ComposeGenerator : IDeployGenerator
         return
         [
             new DeployFile("compose.yaml", header + YamlText.Serialize(compose)),
-            new DeployFile("fleet.yaml", GatewayConfig.WithUrls(server, names.Select(n => $"http://{n}:{VllmServer.Port.ToString(c)}"))),
+            new DeployFile("fleet.yaml", GatewayConfig.WithUrls(server, names.Select(n => $"http://{n}:{VllmServer.Port.ToString(c)}"), request)),
             new DeployFile("prometheus.yml", PrometheusConfig.Write(names.Select(n => $"{n}:{VllmServer.Port.ToString(c)}"), $"gateway:{GatewayConfig.Port.ToString(c)}")),
             new DeployFile("hf.env", "# Hugging Face token for gated or private repositories; keep this file out of version control.\nHF_TOKEN=\n"),
             new DeployFile("gateway.env", "# A long random string enables the gateway's admin API (POST /admin/keys ...); empty leaves it off.\nLLMFLEET_ADMIN_KEY=\n"),

@@ -52,7 +52,7 @@ internal sealed class KubernetesGenerator : IDeployGenerator
             },
             ScaledObjectFor(server, request, name, workload),
         };
-        var fleetYaml = GatewayConfig.WithKubernetesService(server, ns, name);
+        var fleetYaml = GatewayConfig.WithKubernetesService(server, ns, name, request);
         var header = $"# {server.ModelId} ({server.Plan.Quantization}) on {server.Plan.Hardware!.Id}: {request.Replicas} replica(s) of {server.GpusPerReplica} GPUs " +
             $"over {server.Nodes} node(s) (TP {server.TensorParallelSize}, PP {server.PipelineParallelSize}, DP {server.DataParallelSize}). Written by llmfleet deploy.\n";
         return

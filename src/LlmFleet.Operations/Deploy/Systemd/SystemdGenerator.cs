@@ -27,7 +27,7 @@ internal sealed class SystemdGenerator : IDeployGenerator
         }
         var urls = Enumerable.Range(0, devices.Count).Select(r => $"http://127.0.0.1:{HostLayout.HostPort(r).ToString(c)}").ToList();
         files.Add(new DeployFile("llmfleet-gateway.service", GatewayUnit()));
-        files.Add(new DeployFile("fleet.yaml", GatewayConfig.WithUrls(server, urls)));
+        files.Add(new DeployFile("fleet.yaml", GatewayConfig.WithUrls(server, urls, request)));
         files.Add(new DeployFile("prometheus.yml", PrometheusConfig.Write(urls.Select(u => u["http://".Length..]), $"127.0.0.1:{GatewayConfig.Port.ToString(c)}")));
         files.Add(new DeployFile("gateway.env", "# A long random string enables the gateway's admin API (POST /admin/keys ...); install as /etc/llmfleet/gateway.env, mode 600.\nLLMFLEET_ADMIN_KEY=\n"));
         files.Add(new DeployFile("hf.env", "# Hugging Face token for gated or private repositories; install as /etc/llmfleet/hf.env, mode 600.\nHF_TOKEN=\n"));

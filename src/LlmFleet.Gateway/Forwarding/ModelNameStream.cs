@@ -1,0 +1,199 @@
+using System.Buffers;
+
+namespace LlmFleet.Gateway.Forwarding;
+
+/// <summary>
+/// Puts the model name the client asked for back into a response whose request went out under the backend's own name
+/// (<c>served_model</c>, a provider's name for the model): every <c>"model": "…"</c> member of the JSON body or of
+/// each server-sent event gets <paramref name="askedJson"/> as its value, so clients and SDKs that compare or log the
+/// response's <c>model</c> see one name whichever pool answered. Member names are found outside strings only: a quote
+/// preceded by a backslash is inside a string. A match cut by a read boundary is carried over to the next read.
+/// </summary>
+/// <param name="askedJson">The client's <c>model</c> value as it was in the request: a JSON string, quotes included.</param>
+internal sealed class ModelNameStream(Stream inner, byte[] askedJson) : Stream
+{
+    /// <summary>A value longer than this is left as it is rather than held in memory.</summary>
+    private const int MaxValueBytes = 1024;
+
+    private static ReadOnlySpan<byte> Key => "\"model\""u8;
+
+    private readonly ArrayBufferWriter<byte> _out = new(4096);
+    private byte[] _pending = new byte[8192];
+    private int _pendingLength;
+    private int _outRead;
+    private byte _lastEmitted;
+    private bool _ended;
+
+    public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
+    {
+        while (_outRead == _out.WrittenCount && !_ended)
+        {
+            _out.ResetWrittenCount();
+            _outRead = 0;
+            if (_pending.Length - _pendingLength < 4096)
+            {
+                Array.Resize(ref _pending, _pending.Length * 2);
+            }
+            var read = await inner.ReadAsync(_pending.AsMemory(_pendingLength), cancellationToken);
+            if (read == 0)
+            {
+                _ended = true;
+                Emit(_pending.AsSpan(0, _pendingLength));
+                _pendingLength = 0;
+                break;
+            }
+            _pendingLength += read;
+            var kept = Rewrite(_pending.AsSpan(0, _pendingLength));
+            _pending.AsSpan(_pendingLength - kept, kept).CopyTo(_pending);
+            _pendingLength = kept;
+        }
+        var n = Math.Min(buffer.Length, _out.WrittenCount - _outRead);
+        _out.WrittenSpan.Slice(_outRead, n).CopyTo(buffer.Span);
+        _outRead += n;
+        return n;
+    }
+
+    /// <summary>Emits <paramref name="data"/> with the model values replaced; returns how many bytes at its end are
+    /// kept back because a match may continue in the next read.</summary>
+    private int Rewrite(ReadOnlySpan<byte> data)
+    {
+        var from = 0;
+        while (true)
+        {
+            var at = data[from..].IndexOf(Key);
+            if (at < 0)
+            {
+                var keep = CutKeyLength(data[from..]);
+                Emit(data[from..^keep]);
+                return keep;
+            }
+            at += from;
+            var escaped = (at > 0 ? data[at - 1] : _lastEmitted) == '\\';
+            var valueStart = 0;
+            var valueEnd = 0;
+            var value = escaped ? Match.None : FindValue(data, at + Key.Length, out valueStart, out valueEnd);
+            switch (value)
+            {
+                case Match.Incomplete:
+                    Emit(data[from..at]);
+                    return data.Length - at;
+                case Match.Found:
+                    Emit(data[from..valueStart]);
+                    Emit(askedJson);
+                    from = valueEnd;
+                    break;
+                default:
+                    Emit(data[from..(at + Key.Length)]);
+                    from = at + Key.Length;
+                    break;
+            }
+        }
+    }
+
+    /// <summary>How many bytes at the end of <paramref name="data"/> could be the start of a key cut by the read
+    /// (none at the end of a whole event or document, so nothing of a stream is delayed).</summary>
+    private static int CutKeyLength(ReadOnlySpan<byte> data)
+    {
+        for (var k = Math.Min(data.Length, Key.Length - 1); k > 0; k--)
+        {
+            if (data.EndsWith(Key[..k]))
+            {
+                return k;
+            }
+        }
+        return 0;
+    }
+
+    private enum Match { None, Incomplete, Found }
+
+    /// <summary>After <c>"model"</c>: optional spaces, a colon, optional spaces, a JSON string.</summary>
+    private static Match FindValue(ReadOnlySpan<byte> data, int i, out int valueStart, out int valueEnd)
+    {
+        valueStart = valueEnd = 0;
+        i = SkipSpaces(data, i);
+        if (i == data.Length)
+        {
+            return Match.Incomplete;
+        }
+        if (data[i] != ':')
+        {
+            return Match.None;
+        }
+        i = SkipSpaces(data, i + 1);
+        if (i == data.Length)
+        {
+            return Match.Incomplete;
+        }
+        if (data[i] != '"')
+        {
+            return Match.None;
+        }
+        valueStart = i;
+        for (var j = i + 1; j < data.Length && j - i <= MaxValueBytes; j++)
+        {
+            if (data[j] == '\\')
+            {
+                j++;
+            }
+            else if (data[j] == '"')
+            {
+                valueEnd = j + 1;
+                return Match.Found;
+            }
+        }
+        return data.Length - i <= MaxValueBytes ? Match.Incomplete : Match.None;
+    }
+
+    private static int SkipSpaces(ReadOnlySpan<byte> data, int i)
+    {
+        while (i < data.Length && data[i] is (byte)' ' or (byte)'\t' or (byte)'\r' or (byte)'\n')
+        {
+            i++;
+        }
+        return i;
+    }
+
+    private void Emit(ReadOnlySpan<byte> bytes)
+    {
+        if (bytes.Length > 0)
+        {
+            _out.Write(bytes);
+            _lastEmitted = bytes[^1];
+        }
+    }
+
+    public override int Read(byte[] buffer, int offset, int count) =>
+        ReadAsync(buffer.AsMemory(offset, count)).AsTask().GetAwaiter().GetResult();
+
+    public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
+        ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
+
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing)
+        {
+            inner.Dispose();
+        }
+        base.Dispose(disposing);
+    }
+
+    public override bool CanRead => true;
+
+    public override bool CanSeek => false;
+
+    public override bool CanWrite => false;
+
+    public override long Length => throw new NotSupportedException();
+
+    public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
+
+    public override void Flush()
+    {
+    }
+
+    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+
+    public override void SetLength(long value) => throw new NotSupportedException();
+
+    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+}
