@@ -18,7 +18,8 @@ public sealed class RouteTests
     private static Task<WebApplication> StartEchoBackendAsync(string path) => TestFleet.StartStandInAsync(app => app.MapPost(path, async (HttpContext http) =>
     {
         using var body = await JsonDocument.ParseAsync(http.Request.Body);
-        return Results.Json(new { path = http.Request.Path.Value, model = body.RootElement.GetProperty("model").GetString() });
+        var received = body.RootElement.GetProperty("model").GetString();
+        return Results.Json(new { path = http.Request.Path.Value, received, model = received });
     }));
 
     private static BackendConfig Backend(WebApplication app, string? served = null) => new() { Url = new Uri(app.Urls.First()), ServedModel = served };
@@ -42,7 +43,8 @@ public sealed class RouteTests
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         var json = await TestFleet.ReadJsonAsync(response);
         Assert.Equal(path, json.GetProperty("path").GetString());
-        Assert.Equal("zai-org/GLM-5.2", json.GetProperty("model").GetString());
+        Assert.Equal("zai-org/GLM-5.2", json.GetProperty("received").GetString());
+        Assert.Equal(TestFleet.Alias, json.GetProperty("model").GetString()); // the answer under the client's name
     }
 
     [Fact]
@@ -82,13 +84,14 @@ public sealed class RouteTests
         using var plain = await fleet.Client.SendAsync(request, Ct);
         Assert.Equal(HttpStatusCode.OK, plain.StatusCode);
         var message = await TestFleet.ReadJsonAsync(plain);
-        Assert.Equal("zai-org/GLM-5.2", message.GetProperty("model").GetString());
+        Assert.Equal(TestFleet.Alias, message.GetProperty("model").GetString()); // sent as zai-org/GLM-5.2, answered under the alias
         Assert.Equal("Hello.", message.GetProperty("content")[0].GetProperty("text").GetString());
 
         using var streamed = await fleet.Client.PostAsync("v1/messages",
             TestFleet.Json($$"""{"model":"{{TestFleet.Model}}","max_tokens":64,"stream":true,"messages":[{"role":"user","content":"Say hi."}]}"""), Ct);
         var events = await streamed.Content.ReadAsStringAsync(Ct);
         Assert.Contains("event: message_stop", events);
+        Assert.Contains($"\"model\":\"{TestFleet.Model}\"", events); // inside message_start's message
 
         var metrics = await fleet.MetricsAsync();
         // Input tokens plus cache reads (40) and then 12; output 4 and then 6 (message_delta's running total).
