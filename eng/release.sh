@@ -9,6 +9,10 @@
 #   <rid>/llmfleet[.exe]   llmfleet-<version>-<rid>.tar.gz (.zip for Windows)   SHA256SUMS
 # The Dockerfile and CI run this same script, so CI proves the image's build step.
 #
+# ReadyToRun per assembly, not composite: the SDK's default for single-file, one composite image of the framework and
+# every library, made the binary 44 MB larger and its build several times longer for the same start-up
+# (docs/benchmarks.md, "startup"); the framework's assemblies come compiled ReadyToRun in the runtime pack.
+#
 # ReadyToRun, not Native AOT: the CLI's libraries (Spectre.Console.Cli, YamlDotNet, the Kubernetes client, YARP)
 # reflect over types that trimming would remove. A platform whose runtime pack the feed does not serve is skipped
 # with a message; any other failure stops the script.
@@ -38,7 +42,8 @@ for rid in "${rids[@]}"; do
   rm -rf "${out:?}/$rid"
   log=$(mktemp)
   if dotnet publish "$root/src/LlmFleet.Cli" -c Release -r "$rid" --self-contained \
-      -p:PublishSingleFile=true -p:PublishReadyToRun=true -p:IncludeNativeLibrariesForSelfExtract=true \
+      -p:PublishSingleFile=true -p:PublishReadyToRun=true -p:PublishReadyToRunComposite=false \
+      -p:IncludeNativeLibrariesForSelfExtract=true \
       -p:DebugType=none -p:PublishDocumentationFile=false -p:PublishReferencesDocumentationFiles=false ${extra[@]+"${extra[@]}"} -o "$out/$rid" >"$log" 2>&1; then
     :
   elif grep -qE 'error NU110[12]' "$log"; then
