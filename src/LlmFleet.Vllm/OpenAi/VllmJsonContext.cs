@@ -29,4 +29,7 @@ namespace LlmFleet.Vllm.OpenAi;
 [JsonSerializable(typeof(DetokenizeResponse))]
 [JsonSerializable(typeof(ErrorResponse))]
 [JsonSerializable(typeof(Usage))]
+[JsonSerializable(typeof(ResponsesRequest))]
+[JsonSerializable(typeof(ResponsesResponse))]
+[JsonSerializable(typeof(ResponseStreamEvent))]
 public sealed partial class VllmJsonContext : JsonSerializerContext;
