@@ -28,6 +28,7 @@ namespace LlmFleet.Vllm.OpenAi;
 [JsonSerializable(typeof(DetokenizeRequest))]
 [JsonSerializable(typeof(DetokenizeResponse))]
 [JsonSerializable(typeof(ErrorResponse))]
+[JsonSerializable(typeof(AnthropicErrorResponse))]
 [JsonSerializable(typeof(Usage))]
 [JsonSerializable(typeof(ResponsesRequest))]
 [JsonSerializable(typeof(ResponsesResponse))]
