@@ -66,6 +66,9 @@ public static class TwinHost
         {
             app.MapPost("/v1/chat/completions", http => Guard(http, twin, VllmJson.ChatCompletionRequest, r => r.Model, ChatCompletionsEndpoint.HandleAsync));
             app.MapPost("/v1/completions", http => Guard(http, twin, VllmJson.CompletionRequest, r => r.Model, CompletionsEndpoint.HandleAsync));
+            app.MapPost("/v1/responses", http => Guard(http, twin, VllmJson.ResponsesRequest, r => r.Model, ResponsesEndpoint.CreateAsync));
+            app.MapGet("/v1/responses/{id}", (HttpContext http, string id) => ResponsesEndpoint.RetrieveAsync(http, twin, id));
+            app.MapPost("/v1/responses/{id}/cancel", (HttpContext http, string id) => ResponsesEndpoint.CancelAsync(http, twin, id));
         }
         app.MapGet(FaultsEndpoint.Path, http => FaultsEndpoint.GetAsync(http, twin));
         app.MapPost(FaultsEndpoint.Path, http => FaultsEndpoint.PostAsync(http, twin));

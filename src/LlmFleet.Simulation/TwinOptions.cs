@@ -68,6 +68,13 @@ public sealed record TwinOptions
     public bool EnablePromptTokensDetails { get; init; }
 
     /// <summary>
+    /// <c>--enable-responses-store</c>, vLLM's <c>VLLM_ENABLE_RESPONSES_API_STORE=1</c>: <c>POST /v1/responses</c> keeps
+    /// what it answers (for <c>GET /v1/responses/{id}</c>, <c>cancel</c>, <c>previous_response_id</c>) and may run in the
+    /// background. Off (default), as in vLLM: <c>store</c> is silently ignored and <c>background</c> refused.
+    /// </summary>
+    public bool EnableResponsesStore { get; init; }
+
+    /// <summary>
     /// <c>--api-key</c>: keys a client must send as <c>Authorization: Bearer</c> on every <c>/v1</c> path, as vLLM's
     /// authentication middleware asks; other paths (<c>/health</c>, <c>/metrics</c>, <c>/tokenize</c>) stay open, as in
     /// vLLM. Empty (default): no key needed.

@@ -1,4 +1,3 @@
-using System.Text.Json;
 using LlmFleet.Gateway.Access.Keys;
 using LlmFleet.Gateway.Access.Limits;
 using LlmFleet.Gateway.Access.Spend;
@@ -6,7 +5,6 @@ using LlmFleet.Gateway.Configuration;
 using LlmFleet.Gateway.Errors;
 using LlmFleet.Gateway.Pipeline;
 using LlmFleet.Gateway.Routing;
-using LlmFleet.Vllm.OpenAi;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Primitives;
 
@@ -165,15 +163,7 @@ internal sealed class AccessFilter(AccessConfig config, KeyCache? keys, IRateLim
     private async ValueTask<bool> RefuseAsync(HttpContext context, int status, string reason, string message, string? param = null, long retryAfterSeconds = 0)
     {
         metrics.Refused(status, reason);
-        var response = context.Response;
-        response.Clear();
-        response.StatusCode = status;
-        response.ContentType = "application/json";
-        if (retryAfterSeconds > 0)
-        {
-            response.Headers.RetryAfter = retryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
-        }
-        await JsonSerializer.SerializeAsync(response.Body, OpenAiErrors.Create(status, message, param), VllmJsonContext.Default.ErrorResponse, context.RequestAborted);
+        await OpenAiErrors.WriteAsync(context, status, message, param, retryAfterSeconds > 0 ? retryAfterSeconds : null);
         return false;
     }
 

@@ -87,7 +87,10 @@ internal sealed class GatewayExchange(GatewayRequest request, TimeProvider time)
         proxyResponse.Content = new UpstreamContent(proxyResponse.Content, inner =>
         {
             Upstream = new UpstreamResponseStream(inner, isEventStream, timeouts.FirstToken, timeouts.Idle, aborted, time,
-                () => !httpContext.Response.HasStarted && CanRetry());
+                () => !httpContext.Response.HasStarted && CanRetry())
+            {
+                ResponseIds = UpstreamStatus < 300 && httpContext.Request.Path == StoredResponses.CreatePath ? new ResponseIdScanner() : null,
+            };
             return askedModel is null ? Upstream : new ModelNameStream(Upstream, askedModel);
         });
         return true;

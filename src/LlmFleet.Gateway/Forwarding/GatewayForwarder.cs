@@ -76,16 +76,22 @@ internal sealed partial class GatewayForwarder(
             {
                 request.AffinityKey = XxHash3.HashToUInt64(body.Span[inspection.Prefix]);
             }
-            foreach (var filter in _filters)
-            {
-                if (!await filter.OnRequestAsync(context, request))
-                {
-                    metrics.RequestRefused(pool.Name, context.Response.StatusCode);
-                    return;
-                }
-            }
-            await ForwardAsync(context, request);
+            await RunAsync(context, request);
         }
+    }
+
+    /// <summary>The request filters, then forwarding: the path every routed request takes once its pool is known.</summary>
+    internal async Task RunAsync(HttpContext context, GatewayRequest request)
+    {
+        foreach (var filter in _filters)
+        {
+            if (!await filter.OnRequestAsync(context, request))
+            {
+                metrics.RequestRefused(request.Pool.Name, context.Response.StatusCode);
+                return;
+            }
+        }
+        await ForwardAsync(context, request);
     }
 
     private static (RequestInspection, ModelPool?) Route(ReadOnlySpan<byte> body, string? contentType, RoutingTable table)
@@ -164,8 +170,10 @@ internal sealed partial class GatewayForwarder(
                 : exchange.Upstream is { HeldBack: false } relayed ? relayed.OutcomeStatus(context.Response.StatusCode)
                 : context.Response.StatusCode;
             metrics.RequestEnded(pool, request.Backend?.State, status);
-            if (exchange.Upstream is { } upstream)
+            // A stored response read back carries the usage it was counted with when created: not counted again.
+            if (exchange.Upstream is { } upstream && request.PinnedBackend is null)
             {
+                request.CreatedResponseId = upstream.ResponseIds?.ResponseId;
                 request.Usage = upstream.Usage;
                 if (upstream.Usage is { } usage)
                 {

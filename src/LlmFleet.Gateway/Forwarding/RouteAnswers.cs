@@ -26,6 +26,10 @@ internal static class RouteAnswers
     public static string NoBackendMessage(GatewayRequest request, FallbackChain chain)
     {
         var pool = request.Pool;
+        if (request.PinnedBackend is { } pinned)
+        {
+            return $"backend {pinned.State.Name} of model '{pool.Name}', which holds response '{request.StoredResponseId}', is not available (unhealthy, ejected or draining); try again shortly";
+        }
         var where = chain.Current == pool ? $"model '{pool.Name}'" : $"model '{pool.Name}' or its fallbacks ({string.Join(", ", pool.Fallbacks.Select(f => f.Name))})";
         return chain.HeldBackExternal
             ? $"no self-hosted backend of {where} is available, and this API key may not send requests to external providers (it was created with --no-external); try again shortly"

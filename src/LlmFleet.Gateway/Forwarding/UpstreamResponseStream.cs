@@ -24,6 +24,9 @@ internal sealed class UpstreamResponseStream(Stream inner, bool isEventStream, T
 
     public TokenUsage? Usage => _usage.Usage;
 
+    /// <summary>Set for a successful <c>POST /v1/responses</c>: reads the created response's id as it passes.</summary>
+    public ResponseIdScanner? ResponseIds { get; init; }
+
     public StreamFailure Failure => _failure != StreamFailure.None ? _failure
         : isEventStream && _usage.SawError ? StreamFailure.ErrorEvent
         : StreamFailure.None;
@@ -87,6 +90,7 @@ internal sealed class UpstreamResponseStream(Stream inner, bool isEventStream, T
                 FirstByteTimestamp = time.GetTimestamp();
             }
             _usage.Scan(buffer.Span[..read]);
+            ResponseIds?.Scan(buffer.Span[..read]);
         }
         return read;
     }

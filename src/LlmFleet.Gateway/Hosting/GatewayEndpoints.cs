@@ -35,6 +35,9 @@ public static class GatewayEndpoints
         {
             app.MapPost(path, forwarder.HandleAsync);
         }
+        var storedResponses = app.ServiceProvider.GetRequiredService<StoredResponses>();
+        app.MapGet(StoredResponses.RetrievePattern, storedResponses.HandleAsync);
+        app.MapPost(StoredResponses.CancelPattern, storedResponses.HandleAsync);
         app.MapGet("/v1/models", context => WriteModelsAsync(context, state.Current, queries));
         app.MapGet("/health", context => context.Response.WriteAsync("ok"));
         // vLLM's liveness route for SageMaker-style hosts: 200 while the gateway runs, as /health.

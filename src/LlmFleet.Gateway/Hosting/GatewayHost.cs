@@ -6,6 +6,7 @@ using LlmFleet.Gateway.Forwarding;
 using LlmFleet.Gateway.Health;
 using LlmFleet.Gateway.Metrics;
 using LlmFleet.Gateway.Observability;
+using LlmFleet.Gateway.Pipeline;
 using LlmFleet.Gateway.Routing;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
@@ -63,6 +64,9 @@ public static class GatewayHost
         builder.Services.AddSingleton<UpstreamInvoker>();
         builder.Services.AddSingleton<BackendQueries>();
         builder.Services.AddSingleton<GatewayForwarder>();
+        builder.Services.AddSingleton<ResponsePins>();
+        builder.Services.AddSingleton<StoredResponses>();
+        builder.Services.AddSingleton<IUsageObserver, StoredResponses.PinRecorder>();
         builder.Services.AddHostedService<BackendMonitor>();
         if (options.Config is null && options.ConfigPath is { } watched)
         {

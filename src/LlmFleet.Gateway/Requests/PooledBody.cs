@@ -35,6 +35,9 @@ public sealed class PooledBody : IDisposable
         return new PooledBody(buffer, size);
     }
 
+    /// <summary>No body (the Responses API's GET and cancel).</summary>
+    internal static PooledBody Empty() => new(ArrayPool<byte>.Shared.Rent(1), 0);
+
     public void Dispose()
     {
         if (Interlocked.Exchange(ref _buffer, null) is { } b)

@@ -31,6 +31,11 @@ public sealed class FallbackChain(GatewayRequest request)
     /// <summary>The backend of the next attempt, moving along the chain as pools run out; null when none is left.</summary>
     public PoolBackend? Next()
     {
+        if (request.PinnedBackend is { } pinned)
+        {
+            // A stored response lives on one backend only: one attempt there, while it is available.
+            return _attempts++ == 0 && pinned.State.IsAvailable ? pinned : null;
+        }
         while (true)
         {
             var pool = Current;
@@ -54,6 +59,10 @@ public sealed class FallbackChain(GatewayRequest request)
     /// <summary>Whether <see cref="Next"/> would find a backend: attempts left in this pool or a later one that is usable.</summary>
     public bool CanRetry()
     {
+        if (request.PinnedBackend is not null)
+        {
+            return false;
+        }
         if (_attempts <= Current.Config.Retries && HasCandidate(Current, _tried))
         {
             return true;

@@ -51,5 +51,15 @@ public sealed class GatewayRequest
     /// <c>stream_options.include_usage</c>).</summary>
     public TokenUsage? Usage { get; internal set; }
 
+    /// <summary>For a stored response's GET or cancel: the backend that holds it, the only one tried
+    /// (docs/gateway.md, "Stored responses"); null for requests routed by model.</summary>
+    public PoolBackend? PinnedBackend { get; internal init; }
+
+    /// <summary>The stored response a GET or cancel names; null otherwise.</summary>
+    public string? StoredResponseId { get; internal init; }
+
+    /// <summary>The id of the response a <c>POST /v1/responses</c> created, read from its answer; null otherwise.</summary>
+    public string? CreatedResponseId { get; internal set; }
+
     internal RequestInspection Inspection { get; }
 }

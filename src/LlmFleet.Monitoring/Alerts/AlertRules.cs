@@ -1,4 +1,6 @@
 using System.Globalization;
+using LlmFleet.Monitoring.Scraping;
+using V = LlmFleet.Vllm.Metrics.VllmMetricNames;
 
 namespace LlmFleet.Monitoring.Alerts;
 
@@ -16,7 +18,7 @@ public static class AlertRules
         new AlertRuleSettings(5, TimeSpan.FromMinutes(1)),
         "vLLM production-stack dashboards and router scale on vllm:num_requests_waiting; a queue that stays above a few requests for a minute means sustained overload",
         (b, t) => b.Waiting > t ? $"{N(b.Waiting)} requests waiting (> {N(t)})" : null,
-        t => $"sum by (instance) (vllm:num_requests_waiting) > {N(t)}");
+        t => $"sum by (instance) ({V.NumRequestsWaiting}) > {N(t)}");
 
     /// <summary>KV cache nearly full: the next long request preempts others.</summary>
     public static AlertRule KvCachePressure { get; } = new(
@@ -24,7 +26,7 @@ public static class AlertRules
         new AlertRuleSettings(0.9, TimeSpan.FromMinutes(1)),
         "vLLM docs (Optimization and Tuning, Preemption): preemption starts when KV blocks run out; 90 % leaves a margin of one long prompt",
         (b, t) => b.KvCacheUsageFraction > t ? $"KV cache {N(b.KvCacheUsageFraction)} used (> {N(t)})" : null,
-        t => $"max by (instance) (vllm:kv_cache_usage_perc) > {N(t)}");
+        t => $"max by (instance) ({V.KvCacheUsagePerc}) > {N(t)}");
 
     /// <summary>Preemptions in the window: the scheduler evicts running requests to free KV blocks.</summary>
     public static AlertRule Preemptions { get; } = new(
@@ -32,7 +34,7 @@ public static class AlertRules
         new AlertRuleSettings(0, TimeSpan.Zero),
         "vLLM docs (Optimization and Tuning): preemptions hurt end-to-end latency; any sustained increase calls for more KV cache, lower --max-num-seqs or more replicas",
         (b, t) => b.PreemptionsInWindow > t ? $"{N(b.PreemptionsInWindow)} preemptions in the last window (> {N(t)})" : null,
-        t => $"sum by (instance) (increase(vllm:num_preemptions_total[1m])) > {N(t)}");
+        t => $"sum by (instance) (increase({V.NumPreemptionsTotal}[1m])) > {N(t)}");
 
     /// <summary>Failed attempts (5xx, refused connections, broken streams) over attempts.</summary>
     public static AlertRule ErrorRate { get; } = new(
@@ -56,7 +58,7 @@ public static class AlertRules
         new AlertRuleSettings(5, TimeSpan.FromMinutes(1)),
         "vLLM production-stack and llm-d dashboards track TTFT p95 from vllm:time_to_first_token_seconds; 5 s is a placeholder for your SLO",
         (b, t) => b.TtftP95Seconds > t ? $"TTFT p95 {N(b.TtftP95Seconds)} s (> {N(t)} s)" : null,
-        t => $"histogram_quantile(0.95, sum by (instance, le) (rate(vllm:time_to_first_token_seconds_bucket[1m]))) > {N(t)}");
+        t => $"histogram_quantile(0.95, sum by (instance, le) (rate({V.TimeToFirstTokenSeconds}_bucket[1m]))) > {N(t)}");
 
     /// <summary>A GPU's framebuffer nearly full: the next allocation (a CUDA graph, a larger batch) fails.</summary>
     public static AlertRule GpuMemory { get; } = new(
@@ -64,7 +66,7 @@ public static class AlertRules
         new AlertRuleSettings(0.95, TimeSpan.FromMinutes(1)),
         "NVIDIA DCGM exporter metrics DCGM_FI_DEV_FB_USED/FREE; vLLM reserves --gpu-memory-utilization (default 0.9), so more than 95 % means a second process or a setting too high",
         (b, t) => b.Gpus?.MaxMemoryUsedFraction > t ? $"GPU memory {Pct(b.Gpus.MaxMemoryUsedFraction)} used on the fullest GPU (> {Pct(t)})" : null,
-        t => $"max by (Hostname) (DCGM_FI_DEV_FB_USED / (DCGM_FI_DEV_FB_USED + DCGM_FI_DEV_FB_FREE)) > {N(t)}");
+        t => $"max by (Hostname) ({DcgmScrape.FbUsed} / ({DcgmScrape.FbUsed} + {DcgmScrape.FbFree})) > {N(t)}");
 
     public static IReadOnlyList<AlertRule> All { get; } = [BackendDown, ErrorRate, QueueBacklog, KvCachePressure, Preemptions, TtftP95, GpuMemory];
 

@@ -1,5 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using LlmFleet.Monitoring.Scraping;
+using V = LlmFleet.Vllm.Metrics.VllmMetricNames;
 
 namespace LlmFleet.Monitoring.Export;
 
@@ -15,30 +17,31 @@ public static class GrafanaDashboard
     /// <summary>The dashboard JSON schema version written (Grafana 10.4 and 11.x write 39).</summary>
     public const int SchemaVersion = 39;
 
+    // Metric names come from the one table of each (vLLM's, the DCGM and node exporters').
     private static readonly (string Title, string Unit, string[] Exprs, string[] Legends)[] Panels =
     [
-        ("Generated tokens/s", "short", ["sum by (instance) (rate(vllm:generation_tokens_total[1m]))"], ["{{instance}}"]),
-        ("Prompt tokens/s", "short", ["sum by (instance) (rate(vllm:prompt_tokens_total[1m]))"], ["{{instance}}"]),
+        ("Generated tokens/s", "short", [$"sum by (instance) (rate({V.GenerationTokensTotal}[1m]))"], ["{{instance}}"]),
+        ("Prompt tokens/s", "short", [$"sum by (instance) (rate({V.PromptTokensTotal}[1m]))"], ["{{instance}}"]),
         ("Time to first token p50 / p95", "s",
-            ["histogram_quantile(0.5, sum by (instance, le) (rate(vllm:time_to_first_token_seconds_bucket[1m])))",
-             "histogram_quantile(0.95, sum by (instance, le) (rate(vllm:time_to_first_token_seconds_bucket[1m])))"],
+            [$"histogram_quantile(0.5, sum by (instance, le) (rate({V.TimeToFirstTokenSeconds}_bucket[1m])))",
+             $"histogram_quantile(0.95, sum by (instance, le) (rate({V.TimeToFirstTokenSeconds}_bucket[1m])))"],
             ["p50 {{instance}}", "p95 {{instance}}"]),
         ("Inter-token latency p50 / p95", "s",
-            ["histogram_quantile(0.5, sum by (instance, le) (rate(vllm:inter_token_latency_seconds_bucket[1m])))",
-             "histogram_quantile(0.95, sum by (instance, le) (rate(vllm:inter_token_latency_seconds_bucket[1m])))"],
+            [$"histogram_quantile(0.5, sum by (instance, le) (rate({V.InterTokenLatencySeconds}_bucket[1m])))",
+             $"histogram_quantile(0.95, sum by (instance, le) (rate({V.InterTokenLatencySeconds}_bucket[1m])))"],
             ["p50 {{instance}}", "p95 {{instance}}"]),
         ("Requests running / waiting", "short",
-            ["sum by (instance) (vllm:num_requests_running)", "sum by (instance) (vllm:num_requests_waiting)"],
+            [$"sum by (instance) ({V.NumRequestsRunning})", $"sum by (instance) ({V.NumRequestsWaiting})"],
             ["running {{instance}}", "waiting {{instance}}"]),
-        ("KV cache used", "percentunit", ["max by (instance) (vllm:kv_cache_usage_perc)"], ["{{instance}}"]),
-        ("Preemptions/s", "short", ["sum by (instance) (rate(vllm:num_preemptions_total[1m]))"], ["{{instance}}"]),
+        ("KV cache used", "percentunit", [$"max by (instance) ({V.KvCacheUsagePerc})"], ["{{instance}}"]),
+        ("Preemptions/s", "short", [$"sum by (instance) (rate({V.NumPreemptionsTotal}[1m]))"], ["{{instance}}"]),
         ("Gateway error rate (5xx)", "percentunit",
             ["sum by (backend) (rate(llmfleet_gateway_requests_total{status=~\"5..\"}[1m])) / sum by (backend) (rate(llmfleet_gateway_requests_total[1m]))"],
             ["{{backend}}"]),
-        ("GPU utilisation", "percent", ["avg by (Hostname) (DCGM_FI_DEV_GPU_UTIL)"], ["{{Hostname}}"]),
-        ("GPU memory used", "percentunit", ["max by (Hostname) (DCGM_FI_DEV_FB_USED / (DCGM_FI_DEV_FB_USED + DCGM_FI_DEV_FB_FREE))"], ["{{Hostname}}"]),
-        ("Host memory available", "bytes", ["node_memory_MemAvailable_bytes"], ["{{instance}}"]),
-        ("Disk busy", "percentunit", ["max by (instance) (rate(node_disk_io_time_seconds_total[1m]))"], ["{{instance}}"]),
+        ("GPU utilisation", "percent", [$"avg by (Hostname) ({DcgmScrape.GpuUtil})"], ["{{Hostname}}"]),
+        ("GPU memory used", "percentunit", [$"max by (Hostname) ({DcgmScrape.FbUsed} / ({DcgmScrape.FbUsed} + {DcgmScrape.FbFree}))"], ["{{Hostname}}"]),
+        ("Host memory available", "bytes", [NodeScrape.MemAvailable], ["{{instance}}"]),
+        ("Disk busy", "percentunit", [$"max by (instance) (rate({NodeScrape.DiskIoTime}[1m]))"], ["{{instance}}"]),
     ];
 
     public static string Write()

@@ -13,6 +13,14 @@ internal static class ApiIo
         return http.Response.WriteAsJsonAsync(error, VllmJson.ErrorResponse, "application/json", http.RequestAborted);
     }
 
+    /// <summary>
+    /// The id of a response: <paramref name="prefix"/>, a dash, then the client's <c>X-Request-Id</c> when it sent one,
+    /// else a random hex UUID, as vLLM's <c>_base_request_id</c> (<c>chatcmpl-{X-Request-Id}</c>); so a request id set
+    /// by a gateway or client can be found in the answer.
+    /// </summary>
+    public static string ResponseId(HttpContext http, string prefix) =>
+        http.Request.Headers["X-Request-Id"] is [{ Length: > 0 } requestId] ? $"{prefix}-{requestId}" : $"{prefix}-{Guid.NewGuid():N}";
+
     public static Task WriteJsonAsync<T>(HttpContext http, T value, JsonTypeInfo<T> type) =>
         http.Response.WriteAsJsonAsync(value, type, "application/json", http.RequestAborted);
 

@@ -21,7 +21,7 @@ internal static class ChatCompletionsEndpoint
             await ApiIo.WriteErrorAsync(http, nError);
             return;
         }
-        if (LogprobChecks.CheckChat(twin.Profile.Wire, request) is { } logprobError)
+        if ((LogprobChecks.CheckChat(twin.Profile.Wire, request) ?? LogprobChecks.CheckPrompt(twin.Profile.Wire, request)) is { } logprobError)
         {
             await ApiIo.WriteErrorAsync(http, logprobError);
             return;
@@ -71,7 +71,14 @@ internal static class ChatCompletionsEndpoint
         var top = request.Logprobs == true ? request.TopLogprobs is -1 ? LogprobChecks.MaxLogprobs : request.TopLogprobs ?? 0 : -1;
         await GenerationEndpoint.AnswerAsync(http, twin, request, [ids], scripts, maxTokens, "chatcmpl",
             (run, id, created, output) => StreamAsync(http, twin, run, id, created, output, request.StreamOptions, top),
-            (run, response) => AddChoices(run, response, top),
+            (run, response) =>
+            {
+                AddChoices(run, response, top);
+                if (LogprobChecks.PromptTop(request) is { } promptTop)
+                {
+                    response.PromptLogprobs = PromptLogprobs.For(twin.Tokenizer, ids, (ulong)(request.Seed ?? number), promptTop);
+                }
+            },
             VllmJson.ChatCompletionResponseWith(twin.Profile.Wire.ReasoningField));
     }
 

@@ -16,7 +16,7 @@ internal static class CompletionsEndpoint
             await ApiIo.WriteErrorAsync(http, nError);
             return;
         }
-        if (LogprobChecks.CheckCompletion(request) is { } logprobError)
+        if ((LogprobChecks.CheckCompletion(request) ?? LogprobChecks.CheckPrompt(twin.Profile.Wire, request)) is { } logprobError)
         {
             await ApiIo.WriteErrorAsync(http, logprobError);
             return;
@@ -52,7 +52,18 @@ internal static class CompletionsEndpoint
 
         await GenerationEndpoint.AnswerAsync(http, twin, request, prompts, scripts, maxTokens, "cmpl",
             (run, id, created, output) => StreamAsync(http, twin, run, id, created, output, request.StreamOptions, echo, top),
-            (run, response) => AddChoices(run, response, echo, top), VllmJson.CompletionResponse);
+            (run, response) =>
+            {
+                AddChoices(run, response, echo, top);
+                if (LogprobChecks.PromptTop(request) is { } promptTop)
+                {
+                    foreach (var choice in response.Choices)
+                    {
+                        var prompt = choice.Index / run.N;
+                        choice.PromptLogprobs = PromptLogprobs.For(twin.Tokenizer, prompts[prompt], (ulong)(request.Seed ?? number) ^ (ulong)prompt, promptTop);
+                    }
+                }
+            }, VllmJson.CompletionResponse);
     }
 
     private static void AddChoices(GenerationRun run, CompletionResponse response, Echo? echo, int top)

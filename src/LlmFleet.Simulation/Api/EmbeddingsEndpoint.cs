@@ -48,7 +48,7 @@ internal static class EmbeddingsEndpoint
         var base64 = request.EncodingFormat == "base64";
         var response = new EmbeddingResponse
         {
-            Id = $"embd-{Guid.NewGuid():N}",
+            Id = ApiIo.ResponseId(http, "embd"),
             Created = twin.NowUnixSeconds,
             Model = twin.Profile.ServedModelName,
             Usage = Usage.Of(inputs.Sum(i => i.Count), 0),

@@ -26,7 +26,7 @@ internal static class GenerationEndpoint
         where TResponse : IGenerationResponse, new()
     {
         using var run = new GenerationRun(twin, prompts, scripts, maxTokens);
-        var id = $"{idPrefix}-{Guid.NewGuid():N}";
+        var id = ApiIo.ResponseId(http, idPrefix);
         var created = twin.NowUnixSeconds;
         run.Start(http.RequestAborted);
         if (request.Stream == true)

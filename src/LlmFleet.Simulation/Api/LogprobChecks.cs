@@ -35,6 +35,20 @@ internal static class LogprobChecks
         _ => null,
     };
 
+    /// <summary>vLLM's checks of <c>prompt_logprobs</c> (protocol.py's <c>check_logprobs</c>, the engine's maximum).</summary>
+    public static ErrorResponse? CheckPrompt(VllmWire wire, GenerationRequest request) => request.PromptLogprobs switch
+    {
+        > 0 or -1 when request.Stream == true =>
+            VllmErrors.Validation(wire, "`prompt_logprobs` are not available when `stream=True`.", "prompt_logprobs"),
+        < 0 and not -1 => VllmErrors.Validation(wire, "`prompt_logprobs` must be a positive value or -1.", "prompt_logprobs"),
+        > MaxLogprobs => VllmErrors.Create(400,
+            $"Requested prompt logprobs of {request.PromptLogprobs}, which is greater than max allowed: {MaxLogprobs}", "prompt_logprobs"),
+        _ => null,
+    };
+
+    /// <summary>Candidates per prompt token when asked (-1: the most allowed), or null when not asked.</summary>
+    public static int? PromptTop(GenerationRequest request) => request.PromptLogprobs is -1 ? MaxLogprobs : request.PromptLogprobs;
+
     private static ErrorResponse TooMany(int asked) =>
         VllmErrors.Create(400, $"Requested sample logprobs of {asked}, which is greater than max allowed: {MaxLogprobs}", "logprobs");
 }

@@ -36,6 +36,9 @@ internal sealed class TwinContext
 
     public PromptTokenizer Tokenizer { get; } = new();
 
+    /// <summary>Responses kept for the Responses API (with <see cref="TwinOptions.EnableResponsesStore"/>).</summary>
+    public Api.ResponseStore Responses { get; } = new();
+
     public long StartedUnixSeconds { get; }
 
     /// <summary>Set when the <c>crash</c> fault stopped the server: completes once it no longer listens.</summary>

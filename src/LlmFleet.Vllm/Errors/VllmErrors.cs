@@ -41,6 +41,26 @@ public static class VllmErrors
     public static ErrorResponse ModelNotFound(string model) =>
         Create(404, $"The model `{model}` does not exist.", "model");
 
+    /// <summary>
+    /// The Responses API's errors (vllm/entrypoints/openai/responses/serving.py): typed <c>invalid_request_error</c>,
+    /// not by status.
+    /// </summary>
+    public static ErrorResponse InvalidRequest(int status, string message, string? param = null) =>
+        new() { Error = new ErrorInfo { Message = message, Type = "invalid_request_error", Param = param, Code = status } };
+
+    /// <summary><c>GET</c> or <c>cancel</c> of a response this server does not hold (HTTP 404), vLLM's <c>_make_not_found_error</c>.</summary>
+    public static ErrorResponse ResponseNotFound(string responseId) =>
+        InvalidRequest(404, $"Response with id '{responseId}' not found.");
+
+    /// <summary>Cancelling a response that is not queued or in progress (HTTP 400).</summary>
+    public static ErrorResponse CannotCancelSynchronous() => InvalidRequest(400, "Cannot cancel a synchronous response.");
+
+    /// <summary><c>background</c> without <c>VLLM_ENABLE_RESPONSES_API_STORE=1</c> (HTTP 400).</summary>
+    public static ErrorResponse BackgroundNeedsStore() => InvalidRequest(400,
+        "This vLLM engine does not support `store=True` and therefore does not support the background mode. To " +
+        "enable these features, set the environment variable `VLLM_ENABLE_RESPONSES_API_STORE=1` when launching " +
+        "the vLLM server.", "background");
+
     /// <summary>The name vLLM gives to an HTTP status in <c>error.type</c>.</summary>
     public static string TypeFor(int status) => status switch
     {

@@ -17,8 +17,9 @@ public sealed class ChatCompletionResponse : IGenerationResponse
 
     public Usage Usage { get; set; } = new();
 
+    /// <summary>vLLM extra, for the whole prompt: null unless asked for (<see cref="PromptLogprob"/>; the first entry is null).</summary>
     [JsonIgnore(Condition = JsonIgnoreCondition.Never)]
-    public object? PromptLogprobs { get; set; }
+    public List<Dictionary<int, PromptLogprob>?>? PromptLogprobs { get; set; }
 }
 
 public sealed class ChatChoice

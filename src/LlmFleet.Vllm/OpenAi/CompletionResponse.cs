@@ -27,6 +27,10 @@ public sealed class CompletionChoice
     [JsonIgnore(Condition = JsonIgnoreCondition.Never)]
     public CompletionLogprobs? Logprobs { get; set; }
 
+    /// <summary>vLLM extra, for this choice's prompt: null unless asked for (<see cref="PromptLogprob"/>; the first entry is null).</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.Never)]
+    public List<Dictionary<int, PromptLogprob>?>? PromptLogprobs { get; set; }
+
     public string FinishReason { get; set; } = "";
 
     [JsonIgnore(Condition = JsonIgnoreCondition.Never)]

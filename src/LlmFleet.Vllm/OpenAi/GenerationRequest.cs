@@ -38,4 +38,8 @@ public abstract class GenerationRequest
 
     /// <summary>vLLM extra: generate at least this many tokens before a stop may end the output.</summary>
     public int? MinTokens { get; set; }
+
+    /// <summary>vLLM extra: log probabilities of the prompt's tokens, with this many most likely alternatives each
+    /// (0: the prompt's token alone; -1: as many as allowed). Not with <c>stream</c>.</summary>
+    public int? PromptLogprobs { get; set; }
 }

@@ -8,6 +8,12 @@ namespace LlmFleet.Vllm.OpenAi;
 /// </summary>
 public sealed record TokenLogprob(string Token, double? Logprob, IReadOnlyList<TopLogprob>? Top);
 
+/// <summary>
+/// One entry of vLLM's <c>prompt_logprobs</c> (its <c>Logprob</c>): the token's log probability, its rank among all
+/// tokens at that position (1 = most likely) and its text.
+/// </summary>
+public sealed record PromptLogprob(double Logprob, int? Rank, string? DecodedToken);
+
 /// <summary>One candidate token at a position.</summary>
 public sealed record TopLogprob(string Token, double Logprob);
 

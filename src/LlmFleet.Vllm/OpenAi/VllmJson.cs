@@ -44,6 +44,12 @@ public static class VllmJson
 
     public static JsonTypeInfo<Usage> Usage { get; } = Get<Usage>();
 
+    public static JsonTypeInfo<ResponsesRequest> ResponsesRequest { get; } = Get<ResponsesRequest>();
+
+    public static JsonTypeInfo<ResponsesResponse> ResponsesResponse { get; } = Get<ResponsesResponse>();
+
+    public static JsonTypeInfo<ResponseStreamEvent> ResponseStreamEvent { get; } = Get<ResponseStreamEvent>();
+
     private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, JsonTypeInfo<ChatCompletionResponse>> ByReasoningField = new();
 
     /// <summary>

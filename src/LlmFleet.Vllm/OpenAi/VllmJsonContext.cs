@@ -28,5 +28,9 @@ namespace LlmFleet.Vllm.OpenAi;
 [JsonSerializable(typeof(DetokenizeRequest))]
 [JsonSerializable(typeof(DetokenizeResponse))]
 [JsonSerializable(typeof(ErrorResponse))]
+[JsonSerializable(typeof(AnthropicErrorResponse))]
 [JsonSerializable(typeof(Usage))]
+[JsonSerializable(typeof(ResponsesRequest))]
+[JsonSerializable(typeof(ResponsesResponse))]
+[JsonSerializable(typeof(ResponseStreamEvent))]
 public sealed partial class VllmJsonContext : JsonSerializerContext;

@@ -4,7 +4,8 @@ namespace LlmFleet.Vllm.Sse;
 
 /// <summary>
 /// Server-sent events as vLLM frames them: each event is one <c>data: {json}</c> line and a blank line; the stream
-/// ends with <c>data: [DONE]</c>. No <c>event:</c>, <c>id:</c> or comment lines.
+/// ends with <c>data: [DONE]</c>. No <c>event:</c>, <c>id:</c> or comment lines, except in the Responses API, whose
+/// events each start with <c>event: {type}</c> and whose stream has no <c>[DONE]</c>.
 /// </summary>
 public static class SseFraming
 {
@@ -25,6 +26,16 @@ public static class SseFraming
         output.Write(DataPrefix);
         output.Write(utf8Json);
         output.Write(EventEnd);
+    }
+
+    /// <summary>Writes one Responses API event: <c>event: {type}</c>, then the data line.</summary>
+    public static void WriteNamedEvent(IBufferWriter<byte> output, string type, ReadOnlySpan<byte> utf8Json)
+    {
+        output.Write("event: "u8);
+        var name = output.GetSpan(System.Text.Encoding.UTF8.GetMaxByteCount(type.Length));
+        output.Advance(System.Text.Encoding.UTF8.GetBytes(type, name));
+        output.Write("\n"u8);
+        WriteEvent(output, utf8Json);
     }
 
     /// <summary>

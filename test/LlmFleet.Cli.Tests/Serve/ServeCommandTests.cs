@@ -70,6 +70,45 @@ public sealed partial class ServeCommandTests
     }
 
     [Fact]
+    public async Task Up_WiresEachTwinsDcgmAndNodeExporters_IntoTheDashboardsData_ReadWithThePrintedAdminKey()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var (running, output, stop) = Start("up", "--twins", "2", "--urls", "http://127.0.0.1:0", "--speed", "0");
+        var endpoint = await WaitForEndpointAsync(output);
+        var key = AdminKey().Match(output.ToString()).Groups[1].Value;
+        Assert.NotEmpty(key);
+        using var http = new HttpClient { BaseAddress = endpoint };
+
+        using (var anonymous = await http.GetAsync("admin/fleet", ct))
+        {
+            Assert.Equal(HttpStatusCode.Unauthorized, anonymous.StatusCode);
+        }
+        http.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", key);
+        List<System.Text.Json.JsonElement> backends = [];
+        for (var i = 0; i < 200; i++)
+        {
+            using var fleet = System.Text.Json.JsonDocument.Parse(await http.GetStringAsync("admin/fleet", ct));
+            backends = [.. fleet.RootElement.GetProperty("models").EnumerateArray().SelectMany(m => m.GetProperty("backends").EnumerateArray()).Select(b => b.Clone())];
+            if (backends.Count == 2 && backends.All(b => b.TryGetProperty("gpus", out var g) && g.ValueKind == System.Text.Json.JsonValueKind.Object
+                && b.TryGetProperty("host", out var h) && h.ValueKind == System.Text.Json.JsonValueKind.Object))
+            {
+                break;
+            }
+            await Task.Delay(100, ct);
+        }
+
+        // Each twin's simulated node: its 8 GPUs from the DCGM exporter, its memory from the node exporter.
+        Assert.Equal(2, backends.Count);
+        Assert.All(backends, b =>
+        {
+            Assert.Equal(8, b.GetProperty("gpus").GetProperty("count").GetInt32());
+            Assert.True(b.GetProperty("host").GetProperty("memory_total_bytes").GetDouble() > 0);
+        });
+        await stop.CancelAsync();
+        Assert.Equal(0, await running);
+    }
+
+    [Fact]
     public async Task Up_UnknownPolicy_Exits2()
     {
         var r = await CliRun.RunAsync("up", "--policy", "fastest");
@@ -102,6 +141,9 @@ public sealed partial class ServeCommandTests
 
     [GeneratedRegex(@"(http://127\.0\.0\.1:\d+/)v1")]
     private static partial Regex Endpoint();
+
+    [GeneratedRegex(@"admin key: (\S+)")]
+    private static partial Regex AdminKey();
 
     [GeneratedRegex(@"-d '([^']+)'")]
     private static partial Regex CurlBody();

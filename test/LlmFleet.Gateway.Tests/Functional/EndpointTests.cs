@@ -39,7 +39,7 @@ public sealed class EndpointTests
     [Fact]
     public async Task Responses_RoutedByModel_ReachTheBackendsResponsesApiUnderItsServedName_AnsweredUnderTheAskedName()
     {
-        // The twin does not serve OpenAI's Responses API (vLLM does): a small backend answers with what it received.
+        // A stand-in backend echoes the body it received, to show the served name written in.
         await using var backend = await TestFleet.StartStandInAsync(app => app.MapPost("/v1/responses", async (HttpContext http) =>
         {
             using var request = await JsonDocument.ParseAsync(http.Request.Body);

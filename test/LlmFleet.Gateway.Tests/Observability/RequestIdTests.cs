@@ -45,6 +45,17 @@ public sealed class RequestIdTests
     }
 
     [Fact]
+    public async Task RequestId_ThroughToATwin_NamesTheCompletion_AsVllmDoes()
+    {
+        await using var fleet = await TestFleet.StartAsync();
+
+        using var response = await fleet.PostChatAsync(TestFleet.ChatJson());
+
+        var id = Assert.Single(response.Headers.GetValues(RequestIds.Header));
+        Assert.Equal($"chatcmpl-{id}", (await TestFleet.ReadJsonAsync(response)).GetProperty("id").GetString());
+    }
+
+    [Fact]
     public void IsValid_LengthAndCharacters_AreBounded()
     {
         Assert.True(RequestIds.IsValid(new string('a', RequestIds.MaxLength)));

@@ -1,5 +1,6 @@
 using System.ComponentModel;
 using LlmFleet.Cli.Infrastructure;
+using LlmFleet.Gateway.Configuration;
 using LlmFleet.Gateway.Hosting;
 using LlmFleet.Gateway.Routing;
 using LlmFleet.Simulation;
@@ -10,7 +11,8 @@ namespace LlmFleet.Cli.Commands.Serve;
 
 /// <summary>
 /// <c>llmfleet up</c>: a whole fleet on this machine, no GPU needed. Three vLLM twins of GLM-5.2 FP8 (one per
-/// simulated 8×H200 node) and the gateway in front of them; prints the endpoint and a curl line; Ctrl+C stops it all.
+/// simulated 8×H200 node) and the gateway in front of them, monitoring each twin's simulated DCGM and node exporters;
+/// prints the endpoint, the dashboard with its admin key, and a curl line; Ctrl+C stops it all.
 /// </summary>
 internal sealed class UpCommand(CliConsole console) : AsyncCommand<UpCommand.Settings>
 {
@@ -48,12 +50,15 @@ internal sealed class UpCommand(CliConsole console) : AsyncCommand<UpCommand.Set
             {
                 twins.Add(await TwinHost.StartAsync(UpFleet.Twin(settings.Speed, seed: i), ct: cancellationToken));
             }
+            var admin = UpFleet.AdminKey();
             await using var gateway = await GatewayHost.StartAsync(
-                new GatewayOptions { Config = UpFleet.Config(twins, settings.Policy), Urls = settings.Urls }, cancellationToken);
+                new GatewayOptions { Config = UpFleet.Config(twins, settings.Policy, admin.Access), Urls = settings.Urls }, cancellationToken);
             console.Ansi.MarkupLine($"Started {twins.Count} vLLM twins of GLM-5.2 FP8, each a simulated 8×H200 node: " +
                 Markup.Escape(string.Join(", ", twins.Select(t => t.BaseAddress.ToString().TrimEnd('/')))));
             console.Ansi.MarkupLine($"Gateway ({Markup.Escape(settings.Policy)}): [bold]{Markup.Escape(gateway.OpenAiEndpoint.ToString())}[/]  " +
                 $"model [bold]{UpFleet.ModelName}[/] (aliases glm, glm-5); metrics at {Markup.Escape(new Uri(gateway.BaseAddress, "metrics").ToString())}");
+            console.Ansi.MarkupLine($"Dashboard: [bold]{Markup.Escape(new Uri(gateway.BaseAddress, "dashboard/").ToString())}[/]  admin key: [bold]{Markup.Escape(admin.Key)}[/] " +
+                (admin.Generated ? $"(made for this run; set {AccessConfig.DefaultAdminKeyEnv} to choose it)" : $"(from {AccessConfig.DefaultAdminKeyEnv})"));
             console.Ansi.WriteLine("Try:");
             console.Out.WriteLine("  " + UpFleet.CurlLine(gateway.OpenAiEndpoint));
             console.Out.Flush();

@@ -23,8 +23,25 @@ internal static class UpFleet
         Seed = seed,
     };
 
-    public static FleetConfig Config(IReadOnlyList<RunningTwin> twins, string policy) => new()
+    /// <summary>
+    /// The admin key the dashboard and <c>/admin/fleet</c> ask for: <c>LLMFLEET_ADMIN_KEY</c> when set, else one made for
+    /// this run (put in a variable of this process that only this gateway reads), so the demo dashboard works at once.
+    /// </summary>
+    public static (AccessConfig Access, string Key, bool Generated) AdminKey()
     {
+        if (Environment.GetEnvironmentVariable(AccessConfig.DefaultAdminKeyEnv) is { Length: > 0 } given)
+        {
+            return (new AccessConfig(), given, false);
+        }
+        var env = "LLMFLEET_UP_ADMIN_KEY_" + Guid.NewGuid().ToString("N");
+        var key = "admin-" + System.Security.Cryptography.RandomNumberGenerator.GetHexString(32, lowercase: true);
+        Environment.SetEnvironmentVariable(env, key);
+        return (new AccessConfig { AdminKeyEnv = env }, key, true);
+    }
+
+    public static FleetConfig Config(IReadOnlyList<RunningTwin> twins, string policy, AccessConfig access) => new()
+    {
+        Access = access,
         Models =
         [
             new ModelConfig

@@ -89,6 +89,10 @@ internal sealed class SimCommand(CliConsole console) : AsyncCommand<SimCommand.S
         [Description("As vllm serve's flag: usage carries prompt_tokens_details.cached_tokens from the prefix cache.")]
         public bool EnablePromptTokensDetails { get; init; }
 
+        [CommandOption("--enable-responses-store")]
+        [Description("As vLLM's VLLM_ENABLE_RESPONSES_API_STORE=1 (also read from that variable): /v1/responses keeps its answers for GET /v1/responses/{id}, cancel and previous_response_id, and may run in the background.")]
+        public bool EnableResponsesStore { get; init; }
+
         [CommandOption("--api-key <KEY>")]
         [Description("As vLLM's --api-key (repeatable; default: the VLLM_API_KEY variable): /v1 requests without `Authorization: Bearer KEY` get 401. /health and /metrics stay open.")]
         public string[] ApiKeys { get; init; } = [];
@@ -161,6 +165,7 @@ internal sealed class SimCommand(CliConsole console) : AsyncCommand<SimCommand.S
             ReasoningParser = s.ReasoningParser,
             VllmVersion = s.VllmVersion,
             EnablePromptTokensDetails = s.EnablePromptTokensDetails,
+            EnableResponsesStore = s.EnableResponsesStore || Environment.GetEnvironmentVariable("VLLM_ENABLE_RESPONSES_API_STORE") == "1",
             ApiKeys = s.ApiKeys.Length > 0 ? s.ApiKeys
                 : Environment.GetEnvironmentVariable("VLLM_API_KEY") is { Length: > 0 } fromEnv ? [fromEnv] : [],
         };
