@@ -151,7 +151,7 @@ public sealed class UsageLedgerTests
     {
         var (access, store) = AccessFleet.NewSetup();
         var spoolPath = Path.Combine(Path.GetDirectoryName(store["sqlite:".Length..])!, "spool.jsonl");
-        var count = (UsageLedgerWriter.SpoolBatchRows * 2) + 7;
+        var count = (UsageLedgerWriter.ReplayChunkRows * 2) + 7;
         await new UsageSpool(spoolPath).AppendAsync(Enumerable.Range(0, count).Select(i => new UsageRecord
         {
             Time = DateTimeOffset.UnixEpoch, KeyId = "key_spooled", Model = "glm-5.2", Backend = "127.0.0.1:1", PromptTokens = 1, Status = 200,

@@ -30,7 +30,13 @@ internal sealed partial class UsageLedgerWriter(UsageLedger ledger, IAccessStore
     /// <summary>Most rows in one transaction or spool append when the writer is behind: what the queue holds at most.</summary>
     public const int SpoolBatchRows = 10_000;
 
+    /// <summary>Spooled rows written per transaction after an outage: small enough that the queue, drained between
+    /// chunks, stays far from full at thousands of rows a second (10,000 a chunk overflowed it on a loaded machine).</summary>
+    public const int ReplayChunkRows = 2_000;
+
     private static readonly TimeSpan RetryDelay = TimeSpan.FromSeconds(1);
+
+    private bool _storeAnswered;
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -123,7 +129,7 @@ internal sealed partial class UsageLedgerWriter(UsageLedger ledger, IAccessStore
         await TryReplayAsync(force: stoppingToken.IsCancellationRequested);
     }
 
-    /// <summary>Writes the next chunk of the spool (<see cref="SpoolBatchRows"/> rows) to the store in one transaction;
+    /// <summary>Writes the next chunk of the spool (<see cref="ReplayChunkRows"/> rows) to the store in one transaction;
     /// after a failure, not again before <see cref="RetryDelay"/>, and only once the store answers.</summary>
     private async Task TryReplayAsync(bool force)
     {
@@ -132,14 +138,15 @@ internal sealed partial class UsageLedgerWriter(UsageLedger ledger, IAccessStore
             return;
         }
         _lastReplay = time.GetTimestamp();
-        // Ask the store first: reading spooled rows each second only to find the store still down would take the
-        // writer's time from spooling what keeps coming.
-        if (!await StoreAnswersAsync())
+        // After a failure, ask the store first: reading spooled rows each second only to find the store still down
+        // would take the writer's time from spooling what keeps coming.
+        if (!_storeAnswered && !await StoreAnswersAsync())
         {
             return;
         }
-        var (rows, end) = spool.ReadChunk(SpoolBatchRows);
-        if (rows.Count == 0 || await TryStoreAsync(rows, 1))
+        var (rows, end) = spool.ReadChunk(ReplayChunkRows);
+        _storeAnswered = rows.Count == 0 || await TryStoreAsync(rows, 1);
+        if (_storeAnswered)
         {
             spool.MarkWritten(end);
             _lastReplay = 0; // the next chunk right away, between batches of new rows
