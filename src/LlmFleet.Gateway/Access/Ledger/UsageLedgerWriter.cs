@@ -93,6 +93,16 @@ internal sealed partial class UsageLedgerWriter(UsageLedger ledger, IAccessStore
     {
         while (spool.HasRows)
         {
+            if (_storeAnswered)
+            {
+                // The store takes the spool: the next chunk now, unless new rows wait to be taken first.
+                if (reader.TryPeek(out _))
+                {
+                    return true;
+                }
+                await TryReplayAsync(force: false);
+                continue;
+            }
             using var retry = new CancellationTokenSource(RetryDelay, time);
             try
             {
