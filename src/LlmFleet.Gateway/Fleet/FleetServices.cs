@@ -1,8 +1,11 @@
+using LlmFleet.Gateway.Access.Stores;
 using LlmFleet.Gateway.Configuration;
 using LlmFleet.Gateway.Pipeline;
+using LlmFleet.Gateway.Routing;
 using LlmFleet.Monitoring;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 
 namespace LlmFleet.Gateway.Fleet;
 
@@ -19,5 +22,11 @@ public static class FleetServices
         MonitoringServices.Add(services, config.Monitoring);
         services.AddSingleton<IBackendObserver, FleetObserver>();
         services.AddSingleton<IStartupFilter>(sp => new MonitoringStartupFilter(sp));
+        services.AddSingleton(sp => new DrainedBackends(sp.GetRequiredService<GatewayState>(), sp.GetService<IAccessStore>(),
+            sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<DrainedBackends>>()));
     }
+
+    /// <summary>Call after the access layer is registered: drains are read from its store once it has migrated it.</summary>
+    public static void AddDrainState(IServiceCollection services) =>
+        services.AddHostedService(sp => sp.GetRequiredService<DrainedBackends>());
 }

@@ -13,10 +13,12 @@ namespace LlmFleet.Gateway.Fleet;
 
 /// <summary>
 /// <c>GET /admin/fleet</c> (the fleet snapshot with the alerts firing), <c>GET /admin/alerts</c>, and
-/// <c>POST /admin/backends/{id}/drain</c> / <c>undrain</c> for restart windows. All need the admin key
+/// <c>POST /admin/backends/{id}/drain</c> (optional <c>?reason=</c>) / <c>undrain</c> for restart windows, kept by
+/// <see cref="DrainedBackends"/>. All need the admin key
 /// (<see cref="AdminGuard"/>); <c>monitoring.public_read: true</c> opens the two read-only views, never drain.
 /// </summary>
-internal sealed partial class MonitoringApi(GatewayState state, FleetMonitor monitor, AlertEvaluator alerts, ConfigReloadStatus config, ILogger<MonitoringApi> logger)
+internal sealed partial class MonitoringApi(GatewayState state, FleetMonitor monitor, AlertEvaluator alerts, ConfigReloadStatus config, DrainedBackends drained,
+    ILogger<MonitoringApi> logger)
 {
     public async Task FleetAsync(HttpContext context)
     {
@@ -60,8 +62,17 @@ internal sealed partial class MonitoringApi(GatewayState state, FleetMonitor mon
             await OpenAiErrors.WriteAsync(context, 404, $"no backend '{id}': give its id from /admin/fleet (1–{state.Current.Backends.Count}) or its host:port");
             return;
         }
-        backend.IsDraining = action == "drain";
-        Log.Drain(logger, backend.Name, action, backend.InFlight);
+        var reason = context.Request.Query["reason"].ToString();
+        try
+        {
+            await drained.SetAsync(backend.Name, action == "drain", reason.Length == 0 ? null : reason, context.RequestAborted);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            await OpenAiErrors.WriteAsync(context, 503, $"could not {action} {backend.Name}: the store did not take it ({e.Message}); nothing changed, try again");
+            return;
+        }
+        Log.Drain(logger, backend.Name, action, backend.InFlight, reason);
         var view = monitor.Snapshot().AllBackends().First(b => b.Name == backend.Name);
         await WriteAsync(context, 200, view, MonitoringJsonContext.Default.BackendView);
     }
@@ -76,7 +87,7 @@ internal sealed partial class MonitoringApi(GatewayState state, FleetMonitor mon
 
     private static partial class Log
     {
-        [LoggerMessage(1, LogLevel.Warning, "Backend {Backend}: {Action} ({InFlight} requests in flight)")]
-        public static partial void Drain(ILogger logger, string backend, string action, int inFlight);
+        [LoggerMessage(1, LogLevel.Warning, "Backend {Backend}: {Action} ({InFlight} requests in flight) {Reason}")]
+        public static partial void Drain(ILogger logger, string backend, string action, int inFlight, string reason);
     }
 }

@@ -80,6 +80,7 @@ public static class GatewayHost
         KubernetesDiscovery.Add(builder.Services, config);
         AccessServices.Add(builder.Services, config, options.ConfigPath is { } file ? Path.GetDirectoryName(Path.GetFullPath(file)) : null,
             options.Urls ?? config.Listen);
+        FleetServices.AddDrainState(builder.Services);
         options.ConfigureServices?.Invoke(builder.Services);
         var app = builder.Build();
         GatewayEndpoints.Map(app);

@@ -24,8 +24,21 @@ internal static class ServerLimits
     /// <summary>A request body must arrive at least this fast after a grace period.</summary>
     public static readonly MinDataRate MinRequestBodyDataRate = new(bytesPerSecond: 240, gracePeriod: TimeSpan.FromSeconds(5));
 
+    /// <summary>Descriptors kept for the process itself (files, the store, the listener, metrics scrapes).</summary>
+    public const long ReservedFiles = 256;
+
+    /// <summary>
+    /// Client connections at once: half of what the open-files limit leaves after <see cref="ReservedFiles"/>, so each
+    /// can also hold a connection to a backend. Beyond it Kestrel closes a new connection at once. Without this bound,
+    /// idle connections up to the limit made every later open fail (config reload, accept) and the gateway died
+    /// ("Out of memory.") — bench/chaos/idle-connections.sh, docs/reliability.md. Null (no bound) where the limit is unknown.
+    /// </summary>
+    public static long? MaxConcurrentConnections(long? openFiles) =>
+        openFiles is { } n && n > ReservedFiles * 2 ? (n - ReservedFiles) / 2 : null;
+
     public static void Apply(KestrelServerLimits limits)
     {
+        limits.MaxConcurrentConnections = MaxConcurrentConnections(OpenFilesLimit.Read());
         limits.MaxRequestHeadersTotalSize = MaxRequestHeadersTotalBytes;
         limits.MaxRequestHeaderCount = MaxRequestHeaderCount;
         limits.RequestHeadersTimeout = RequestHeadersTimeout;

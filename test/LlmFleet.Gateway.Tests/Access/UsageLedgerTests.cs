@@ -124,6 +124,46 @@ public sealed class UsageLedgerTests
     }
 
     [Fact]
+    public async Task Spool_OfALongOutage_IsWrittenAChunkAtATime_AndAfterAKillGoesOnFromTheRecordedOffset()
+    {
+        var path = Path.Combine(Directory.CreateTempSubdirectory("llmfleet-spool-").FullName, "spool.jsonl");
+        var rows = Enumerable.Range(0, 25).Select(i => new UsageRecord { Time = DateTimeOffset.UnixEpoch, Model = "m", Backend = "b", PromptTokens = i, Status = 200 }).ToList();
+        await new UsageSpool(path).AppendAsync(rows);
+
+        var (first, end) = new UsageSpool(path).ReadChunk(10);
+        new UsageSpool(path).MarkWritten(end);
+        // A gateway killed here: the next one (a new spool object) starts after the chunk already in the store.
+        var spool = new UsageSpool(path);
+        var (second, end2) = spool.ReadChunk(10);
+        spool.MarkWritten(end2);
+        var (third, end3) = spool.ReadChunk(10);
+        Assert.True(spool.HasRows);
+        spool.MarkWritten(end3);
+
+        Assert.Equal(rows, [.. first, .. second, .. third]);
+        Assert.Equal([10, 10, 5], new[] { first.Count, second.Count, third.Count });
+        Assert.False(spool.HasRows);
+        Assert.Equal(0, new FileInfo(path).Length);
+    }
+
+    [Fact]
+    public async Task Spool_LargerThanAChunk_IsAllWrittenAtTheNextStart_NoRowTwice()
+    {
+        var (access, store) = AccessFleet.NewSetup();
+        var spoolPath = Path.Combine(Path.GetDirectoryName(store["sqlite:".Length..])!, "spool.jsonl");
+        var count = (UsageLedgerWriter.ReplayChunkRows * 2) + 7;
+        await new UsageSpool(spoolPath).AppendAsync(Enumerable.Range(0, count).Select(i => new UsageRecord
+        {
+            Time = DateTimeOffset.UnixEpoch, KeyId = "key_spooled", Model = "glm-5.2", Backend = "127.0.0.1:1", PromptTokens = 1, Status = 200,
+        }).ToList());
+        await using (var fleet = await AccessFleet.StartAsync(store: store, access: access with { UsageSpool = spoolPath }))
+        {
+            await Poll.UntilAsync(() => Task.FromResult(!new UsageSpool(spoolPath).HasRows), RunningFleet.Patience, "the spool written");
+        }
+        Assert.Equal(count, (await RowsAsync(store)).Count(r => r.Key == "key_spooled"));
+    }
+
+    [Fact]
     public async Task Spool_KeepsPoolProviderAndCost_SoASpilledRowIsBilledAfterAnOutage()
     {
         var path = Path.Combine(Directory.CreateTempSubdirectory("llmfleet-spool-").FullName, "spool.jsonl");
@@ -135,6 +175,6 @@ public sealed class UsageLedgerTests
         UsageRecord local = new() { Time = DateTimeOffset.UnixEpoch, Model = "glm-5.2", Backend = "127.0.0.1:1", Status = 200 };
         await new UsageSpool(path).AppendAsync([spilled, local]);
 
-        Assert.Equal([spilled, local], new UsageSpool(path).ReadAll());
+        Assert.Equal([spilled, local], new UsageSpool(path).ReadChunk(10).Rows);
     }
 }

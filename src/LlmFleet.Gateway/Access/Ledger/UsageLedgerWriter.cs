@@ -6,9 +6,11 @@ namespace LlmFleet.Gateway.Access.Ledger;
 
 /// <summary>
 /// The only writer of the usage ledger: takes rows from <see cref="UsageLedger"/> and commits them in one transaction
-/// per batch, every <see cref="FlushInterval"/> or every <see cref="BatchRows"/> rows, whichever comes first. A batch
+/// per batch, every <see cref="FlushInterval"/> or every <see cref="BatchRows"/> rows, whichever comes first (a writer
+/// that is behind takes all that is queued, up to <see cref="SpoolBatchRows"/>). A batch
 /// the store does not take within <see cref="StoreTimeout"/> goes to the <see cref="UsageSpool"/> file (fsync'd), and
-/// so does every batch after it until the spool has been written to the store (tried every <see cref="RetryDelay"/>),
+/// so does everything queued after it until the spool has been written to the store (tried every
+/// <see cref="RetryDelay"/> once the store answers a one-row query, then a chunk between each two batches),
 /// so rows stay in order and the queue never backs up behind a dead store. On shutdown — after the web server has
 /// finished its requests — it drains the queue completely. A SIGKILL loses only the rows not yet committed or spooled:
 /// those of requests that ended in the last flush interval. At start, rows a killed gateway had spooled are written.
@@ -25,7 +27,16 @@ internal sealed partial class UsageLedgerWriter(UsageLedger ledger, IAccessStore
 
     public const int BatchRows = 500;
 
+    /// <summary>Most rows in one transaction or spool append when the writer is behind: what the queue holds at most.</summary>
+    public const int SpoolBatchRows = 10_000;
+
+    /// <summary>Spooled rows written per transaction after an outage: small enough that the queue, drained between
+    /// chunks, stays far from full at thousands of rows a second (10,000 a chunk overflowed it on a loaded machine).</summary>
+    public const int ReplayChunkRows = 2_000;
+
     private static readonly TimeSpan RetryDelay = TimeSpan.FromSeconds(1);
+
+    private bool _storeAnswered;
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -61,6 +72,16 @@ internal sealed partial class UsageLedgerWriter(UsageLedger ledger, IAccessStore
                     break;
                 }
             }
+            if (batch.Count == BatchRows || spool.HasRows)
+            {
+                // Behind (a full batch and more queued), or the store is down and every batch goes to the spool: take
+                // all that is queued, for one transaction or one append and fsync. At 500 rows a round the writer fell
+                // behind a busy gateway during a 60 s outage and its queue overflowed (bench/chaos/postgres-outage.sh).
+                while (batch.Count < SpoolBatchRows && reader.TryRead(out var more))
+                {
+                    batch.Add(more);
+                }
+            }
             await WriteAsync(batch, stoppingToken);
             batch.Clear();
         }
@@ -72,6 +93,16 @@ internal sealed partial class UsageLedgerWriter(UsageLedger ledger, IAccessStore
     {
         while (spool.HasRows)
         {
+            if (_storeAnswered)
+            {
+                // The store takes the spool: the next chunk now, unless new rows wait to be taken first.
+                if (reader.TryPeek(out _))
+                {
+                    return true;
+                }
+                await TryReplayAsync(force: false);
+                continue;
+            }
             using var retry = new CancellationTokenSource(RetryDelay, time);
             try
             {
@@ -108,7 +139,8 @@ internal sealed partial class UsageLedgerWriter(UsageLedger ledger, IAccessStore
         await TryReplayAsync(force: stoppingToken.IsCancellationRequested);
     }
 
-    /// <summary>Writes the spool to the store in one transaction and empties it; at most every <see cref="RetryDelay"/>.</summary>
+    /// <summary>Writes the next chunk of the spool (<see cref="ReplayChunkRows"/> rows) to the store in one transaction;
+    /// after a failure, not again before <see cref="RetryDelay"/>, and only once the store answers.</summary>
     private async Task TryReplayAsync(bool force)
     {
         if (!spool.HasRows || (!force && _lastReplay != 0 && time.GetElapsedTime(_lastReplay) < RetryDelay))
@@ -116,14 +148,37 @@ internal sealed partial class UsageLedgerWriter(UsageLedger ledger, IAccessStore
             return;
         }
         _lastReplay = time.GetTimestamp();
-        var rows = spool.ReadAll();
-        if (rows.Count == 0 || await TryStoreAsync(rows, 1))
+        // After a failure, ask the store first: reading spooled rows each second only to find the store still down
+        // would take the writer's time from spooling what keeps coming.
+        if (!_storeAnswered && !await StoreAnswersAsync())
         {
-            spool.Clear();
+            return;
+        }
+        var (rows, end) = spool.ReadChunk(ReplayChunkRows);
+        _storeAnswered = rows.Count == 0 || await TryStoreAsync(rows, 1);
+        if (_storeAnswered)
+        {
+            spool.MarkWritten(end);
+            _lastReplay = 0; // the next chunk right away, between batches of new rows
             if (rows.Count > 0)
             {
                 Log.Replayed(logger, rows.Count, store.Description);
             }
+        }
+    }
+
+    private async Task<bool> StoreAnswersAsync()
+    {
+        using var timeout = new CancellationTokenSource(StoreTimeout, time);
+        try
+        {
+            await store.SchemaVersionAsync(timeout.Token);
+            return true;
+        }
+        catch (Exception e) when (e is not OperationCanceledException || timeout.IsCancellationRequested)
+        {
+            Log.StillDown(logger, store.Description, spool.Path, e.Message);
+            return false;
         }
     }
 
@@ -165,6 +220,9 @@ internal sealed partial class UsageLedgerWriter(UsageLedger ledger, IAccessStore
 
         [LoggerMessage(4, LogLevel.Error, "Lost {Rows} usage rows: the store is down and the spool {Path} cannot be written: {Message}")]
         public static partial void SpoolFailed(ILogger logger, int rows, string path, string message);
+
+        [LoggerMessage(5, LogLevel.Warning, "Usage store {Store} does not answer; rows stay in the spool {Path}: {Message}")]
+        public static partial void StillDown(ILogger logger, string store, string path, string message);
 
         [LoggerMessage(3, LogLevel.Information, "Wrote {Rows} spooled usage rows to {Store}")]
         public static partial void Replayed(ILogger logger, int rows, string store);

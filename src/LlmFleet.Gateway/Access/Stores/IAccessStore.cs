@@ -45,4 +45,13 @@ public interface IAccessStore : IAsyncDisposable
 
     /// <summary>Tokens (prompt + completion) per key from <paramref name="since"/> on: seeds budgets after a restart.</summary>
     Task<IReadOnlyDictionary<string, long>> TokensByKeySinceAsync(DateTimeOffset since, CancellationToken cancellationToken = default);
+
+    /// <summary>Every backend drained by an operator, oldest first.</summary>
+    Task<IReadOnlyList<DrainedBackend>> ListDrainedAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>Records a drain; draining a drained backend again keeps its first time and replaces the reason if one is given.</summary>
+    Task DrainAsync(DrainedBackend drained, CancellationToken cancellationToken = default);
+
+    /// <summary>Forgets a drain; false when the backend was not drained.</summary>
+    Task<bool> UndrainAsync(string backend, CancellationToken cancellationToken = default);
 }

@@ -40,6 +40,9 @@ internal sealed class PostgresAccessStore : SqlAccessStore
             "ALTER TABLE api_keys ADD COLUMN budget_usd_month DOUBLE PRECISION",
             "ALTER TABLE api_keys ADD COLUMN no_external INTEGER NOT NULL DEFAULT 0",
         ],
+        [
+            "CREATE TABLE drained_backends (backend_id TEXT PRIMARY KEY, since_ms BIGINT NOT NULL, reason TEXT)",
+        ],
     ];
 
     protected override string DayOf => "to_char(to_timestamp(u.ts_ms / 1000.0) AT TIME ZONE 'UTC', 'YYYY-MM-DD')";

@@ -189,6 +189,36 @@ internal abstract class SqlAccessStore : IAccessStore
         return result;
     }
 
+    public async Task<IReadOnlyList<DrainedBackend>> ListDrainedAsync(CancellationToken cancellationToken = default)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        await using var command = Command(connection, null, "SELECT backend_id, since_ms, reason FROM drained_backends ORDER BY since_ms, backend_id");
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        var drained = new List<DrainedBackend>();
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            drained.Add(new DrainedBackend(reader.GetString(0), DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(1)),
+                reader.IsDBNull(2) ? null : reader.GetString(2)));
+        }
+        return drained;
+    }
+
+    public async Task DrainAsync(DrainedBackend drained, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(drained);
+        await using var connection = await OpenAsync(cancellationToken);
+        await ExecuteAsync(connection, null,
+            "INSERT INTO drained_backends (backend_id, since_ms, reason) VALUES (@b, @t, @r) " +
+            "ON CONFLICT (backend_id) DO UPDATE SET reason = COALESCE(excluded.reason, drained_backends.reason)", cancellationToken,
+            ("b", drained.Backend), ("t", drained.Since.ToUnixTimeMilliseconds()), ("r", drained.Reason));
+    }
+
+    public async Task<bool> UndrainAsync(string backend, CancellationToken cancellationToken = default)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        return await ExecuteAsync(connection, null, "DELETE FROM drained_backends WHERE backend_id = @b", cancellationToken, ("b", backend)) > 0;
+    }
+
     private static async Task<IReadOnlyList<ApiKeyRecord>> ReadKeysAsync(DbConnection connection, string sql, CancellationToken cancellationToken,
         params (string Name, object? Value)[] parameters)
     {

@@ -43,6 +43,9 @@ internal sealed class SqliteAccessStore(string path) : SqlAccessStore
             "ALTER TABLE api_keys ADD COLUMN budget_usd_month REAL",
             "ALTER TABLE api_keys ADD COLUMN no_external INTEGER NOT NULL DEFAULT 0",
         ],
+        [
+            "CREATE TABLE drained_backends (backend_id TEXT PRIMARY KEY, since_ms INTEGER NOT NULL, reason TEXT)",
+        ],
     ];
 
     protected override string DayOf => "strftime('%Y-%m-%d', u.ts_ms / 1000, 'unixepoch')";

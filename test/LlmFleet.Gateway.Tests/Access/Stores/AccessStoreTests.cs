@@ -24,7 +24,7 @@ public sealed class AccessStoreTests
         {
             await connection.OpenAsync(Ct);
             await using var command = connection.CreateCommand();
-            command.CommandText = "DROP TABLE IF EXISTS usage_ledger, api_keys, meta, schema_version";
+            command.CommandText = "DROP TABLE IF EXISTS usage_ledger, api_keys, meta, drained_backends, schema_version";
             await command.ExecuteNonQueryAsync(Ct);
         }
         return AccessStores.Open(url);
@@ -38,7 +38,8 @@ public sealed class AccessStoreTests
         await store.MigrateAsync(Ct);
         await store.MigrateAsync(Ct);
         // 1: keys and ledger; 2: the ledger's pool, provider and cost, the keys' dollar budgets and no_external.
-        Assert.Equal(2, await store.SchemaVersionAsync(Ct));
+        // 3: drained backends.
+        Assert.Equal(3, await store.SchemaVersionAsync(Ct));
     }
 
     [Theory]
