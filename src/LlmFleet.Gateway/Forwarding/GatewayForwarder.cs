@@ -1,6 +1,7 @@
 using System.IO.Hashing;
 using LlmFleet.Gateway.Errors;
 using LlmFleet.Gateway.Metrics;
+using LlmFleet.Gateway.Observability;
 using LlmFleet.Gateway.Pipeline;
 using LlmFleet.Gateway.Requests;
 using LlmFleet.Gateway.Routing;
@@ -20,6 +21,7 @@ internal sealed partial class GatewayForwarder(
     IHttpForwarder forwarder,
     UpstreamInvoker invoker,
     GatewayMetrics metrics,
+    AttemptSpans spans,
     IEnumerable<IGatewayRequestFilter> filters,
     IEnumerable<IUsageObserver> observers,
     TimeProvider time,
@@ -135,20 +137,33 @@ internal sealed partial class GatewayForwarder(
                 }
                 request.Attempts++;
                 request.Backend = backend;
-                exchange.BeginAttempt(context, backend);
+                var span = spans.Enabled ? spans.Start(context, request, backend) : null;
+                exchange.BeginAttempt(context, backend, span);
                 var attemptStart = time.GetTimestamp();
-                backend.State.Begin();
-                ForwarderError error;
+                ForwarderError? error = null;
+                bool done;
                 try
                 {
-                    error = await forwarder.SendAsync(context, backend.State.Prefix, invoker.Invoker, request.ServingPool.ForwarderConfig, exchange);
+                    backend.State.Begin();
+                    try
+                    {
+                        error = await forwarder.SendAsync(context, backend.State.Prefix, invoker.Invoker, request.ServingPool.ForwarderConfig, exchange);
+                    }
+                    finally
+                    {
+                        backend.State.End();
+                    }
+                    metrics.UpstreamLatency(pool, backend.State, time.GetElapsedTime(attemptStart));
+                    done = await ConcludeAsync(context, request, exchange, backend, error.Value);
                 }
                 finally
                 {
-                    backend.State.End();
+                    if (span is not null)
+                    {
+                        EndSpan(span, exchange, attemptStart, error);
+                    }
                 }
-                metrics.UpstreamLatency(pool, backend.State, time.GetElapsedTime(attemptStart));
-                if (await ConcludeAsync(context, request, exchange, backend, error))
+                if (done)
                 {
                     return;
                 }
@@ -182,6 +197,14 @@ internal sealed partial class GatewayForwarder(
                 observer.OnCompleted(context, request, status);
             }
         }
+    }
+
+    /// <summary>Ends an attempt's span with what the backend answered; <paramref name="error"/> null: the attempt threw.</summary>
+    private void EndSpan(System.Diagnostics.Activity span, GatewayExchange exchange, long attemptStart, ForwarderError? error)
+    {
+        var upstream = exchange.Upstream;
+        spans.End(span, exchange.UpstreamStatus, upstream?.Usage, upstream?.Model, attemptStart,
+            upstream is { IsEventStream: true } ? upstream.FirstByteTimestamp : 0, exchange.AttemptError(error));
     }
 
     /// <summary>Settles one attempt: true when the request is done, false to retry on another backend.</summary>
