@@ -51,10 +51,9 @@ internal sealed class GatewayExchange(GatewayRequest request, TimeProvider time)
     }
 
     /// <summary>What went wrong in the last attempt, as its span's <c>error.type</c>: the backend's 5xx status, YARP's
-    /// error, or how the stream failed; null when it succeeded. <paramref name="error"/> null: forwarding threw.</summary>
-    public string? AttemptError(ForwarderError? error) =>
-        error is not { } e ? "exception"
-        : e != ForwarderError.None ? e.ToString()
+    /// error, or how the stream failed; null when it succeeded.</summary>
+    public string? AttemptError(ForwarderError error) =>
+        error != ForwarderError.None ? error.ToString()
         : UpstreamStatus >= 500 ? UpstreamStatus.ToString(System.Globalization.CultureInfo.InvariantCulture)
         : Upstream is { Failure: not StreamFailure.None } failed ? failed.Failure.ToString()
         : null;

@@ -140,28 +140,21 @@ internal sealed partial class GatewayForwarder(
                 var span = spans.Enabled ? spans.Start(context, request, backend) : null;
                 exchange.BeginAttempt(context, backend, span);
                 var attemptStart = time.GetTimestamp();
-                ForwarderError? error = null;
-                bool done;
+                backend.State.Begin();
+                ForwarderError error;
                 try
                 {
-                    backend.State.Begin();
-                    try
-                    {
-                        error = await forwarder.SendAsync(context, backend.State.Prefix, invoker.Invoker, request.ServingPool.ForwarderConfig, exchange);
-                    }
-                    finally
-                    {
-                        backend.State.End();
-                    }
-                    metrics.UpstreamLatency(pool, backend.State, time.GetElapsedTime(attemptStart));
-                    done = await ConcludeAsync(context, request, exchange, backend, error.Value);
+                    error = await forwarder.SendAsync(context, backend.State.Prefix, invoker.Invoker, request.ServingPool.ForwarderConfig, exchange);
                 }
                 finally
                 {
-                    if (span is not null)
-                    {
-                        EndSpan(span, exchange, attemptStart, error);
-                    }
+                    backend.State.End();
+                }
+                metrics.UpstreamLatency(pool, backend.State, time.GetElapsedTime(attemptStart));
+                var done = await ConcludeAsync(context, request, exchange, backend, error);
+                if (span is not null)
+                {
+                    EndSpan(span, exchange, attemptStart, error);
                 }
                 if (done)
                 {
@@ -199,8 +192,8 @@ internal sealed partial class GatewayForwarder(
         }
     }
 
-    /// <summary>Ends an attempt's span with what the backend answered; <paramref name="error"/> null: the attempt threw.</summary>
-    private void EndSpan(System.Diagnostics.Activity span, GatewayExchange exchange, long attemptStart, ForwarderError? error)
+    /// <summary>Ends an attempt's span with what the backend answered.</summary>
+    private void EndSpan(System.Diagnostics.Activity span, GatewayExchange exchange, long attemptStart, ForwarderError error)
     {
         var upstream = exchange.Upstream;
         spans.End(span, exchange.UpstreamStatus, upstream?.Usage, upstream?.Model, attemptStart,
