@@ -60,6 +60,7 @@ public sealed class TracingTests
         Assert.Equal(ExportedSpan.Client, client.Kind);
         Assert.Equal(ExportedSpan.Server, server.Kind);
         Assert.Equal(callerSpanId, server.ParentSpanId);
+        Assert.Equal("POST /v1/chat/completions", server.Name);
         Assert.Equal("traced-1", server.Attributes[GatewayTracing.RequestIdTag]);
         Assert.Equal(GatewayTracing.DefaultServiceName, client.Resource["service.name"]);
         Assert.Equal("chat " + TestFleet.Model, client.Name);
