@@ -50,19 +50,25 @@ public static class GatewayTracing
         return new OtlpTarget(endpoint, protocol);
     }
 
-    /// <summary>Registers the tracer provider when <see cref="Target"/> names a collector; returns whether it did.</summary>
-    internal static bool Add(IServiceCollection services, TracingConfig config, IConfiguration settings)
+    /// <summary>Registers <see cref="AttemptSpans"/>, and the tracer provider when <see cref="Target"/> names a collector.</summary>
+    internal static void Add(IServiceCollection services, TracingConfig config, IConfiguration settings, TimeProvider time)
     {
-        if (Target(config, settings) is not { } target)
+        var target = Target(config, settings);
+        var spans = new AttemptSpans(target is not null, time);
+        services.AddSingleton(spans);
+        if (target is null)
         {
-            return false;
+            return;
         }
         services.AddOpenTelemetry()
             // Later detectors win: the environment's variables over the default name.
             .ConfigureResource(r => r.Clear().AddService(DefaultServiceName).AddTelemetrySdk().AddEnvironmentVariableDetector())
             .WithTracing(tracing =>
             {
-                tracing.AddSource(SourceName).AddAspNetCoreInstrumentation(o => o.Filter = context => !Untraced.Contains(context.Request.Path.Value ?? ""));
+                // Only this gateway's requests: ASP.NET Core's activities are seen process-wide (tests, `llmfleet up`
+                // with twins), and a probe or scrape is not worth a span.
+                tracing.AddSource(SourceName).AddAspNetCoreInstrumentation(o => o.Filter = context =>
+                    context.RequestServices.GetService<AttemptSpans>() == spans && !Untraced.Contains(context.Request.Path.Value ?? ""));
                 if (config.SampleRatio is { } ratio)
                 {
                     tracing.SetSampler(new ParentBasedSampler(new TraceIdRatioBasedSampler(ratio)));
@@ -76,7 +82,6 @@ public static class GatewayTracing
                     }
                 });
             });
-        return true;
     }
 }
 

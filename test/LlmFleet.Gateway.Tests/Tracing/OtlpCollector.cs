@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using Google.Protobuf;
 using LlmFleet.Gateway.Tests.Functional;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
@@ -15,6 +16,9 @@ internal sealed class OtlpCollector : IAsyncDisposable
 
     public ConcurrentQueue<ExportedSpan> Spans { get; } = new();
 
+    /// <summary>Exports that could not be decoded (answered 400); the tests expect none.</summary>
+    public ConcurrentQueue<string> Errors { get; } = new();
+
     /// <summary>The base address, as <c>tracing.otlp_endpoint</c> takes it.</summary>
     public Uri Url => new(_app.Urls.First());
 
@@ -27,7 +31,18 @@ internal sealed class OtlpCollector : IAsyncDisposable
         {
             using var body = new MemoryStream();
             await http.Request.Body.CopyToAsync(body, http.RequestAborted);
-            foreach (var span in OtlpTraceReader.Read(body.ToArray()))
+            List<ExportedSpan> spans;
+            try
+            {
+                spans = OtlpTraceReader.Read(body.ToArray());
+            }
+            catch (Exception e) when (e is InvalidProtocolBufferException or KeyNotFoundException or InvalidCastException)
+            {
+                self!.Errors.Enqueue(e.Message);
+                http.Response.StatusCode = 400;
+                return;
+            }
+            foreach (var span in spans)
             {
                 self!.Spans.Enqueue(span);
             }
