@@ -4,6 +4,8 @@
 # figure is the median ratio this / reference. Each gateway runs as `serve` does by default with its output going to a
 # file (so JSON logs, and the access log where the build has one).
 # Usage: bench/gateway/against-reference.sh REFERENCE_LLMFLEET_DLL [runs=5] [seconds=8]
+#   WARMUP=seconds of load before measuring (default 20);
+#   THIS_ENV="NAME=value ..." sets variables for this checkout's gateway only (bench/gateway/tracing-cost.sh uses it).
 #   e.g. git archive main | tar -x -C /tmp/ref && LLMFLEET_ARTIFACTS=/tmp/art-ref dotnet build /tmp/ref/src/LlmFleet.Cli -c Release
 #        bench/gateway/against-reference.sh /tmp/art-ref/bin/LlmFleet.Cli/release/llmfleet.dll
 source "$(dirname "$0")/common.sh"
@@ -14,9 +16,11 @@ SECS=${3:-8}
 build_cli
 start_twins 1 0 18290
 TWIN=${TWINS[0]}
+THIS_CLI=("${CLI[@]}")
+# shellcheck disable=SC2206 # THIS_ENV is a list of NAME=value words; env execs the gateway, so its pid stays $!.
+CLI=(env ${THIS_ENV:-} "${THIS_CLI[@]}")
 start_gateway 18280 round-robin "$TWIN"
 THIS_PID=$GW_PID
-THIS_CLI=("${CLI[@]}")
 CLI=(dotnet "$REF")
 start_gateway 18281 round-robin "$TWIN"
 REF_PID=$GW_PID
@@ -25,7 +29,7 @@ echo "twin $TWIN, this gateway :18280 (pid $THIS_PID), reference :18281 (pid $RE
 for kind in plain stream; do
   s=false; [ "$kind" = stream ] && s=true
   printf '{"model":"glm-5.2","messages":[{"role":"user","content":"Hello there"}],"max_tokens":16,"stream":%s}' "$s" >"$WORK/$kind.json"
-  for port in 18280 18281; do wrk_post "http://127.0.0.1:$port/v1/chat/completions" "$WORK/$kind.json" 1 32 20 >/dev/null; done
+  for port in 18280 18281; do wrk_post "http://127.0.0.1:$port/v1/chat/completions" "$WORK/$kind.json" 1 32 "${WARMUP:-20}" >/dev/null; done
   : >"$WORK/$kind.tsv"
   for r in $(seq 1 "$RUNS"); do
     for target in this reference; do

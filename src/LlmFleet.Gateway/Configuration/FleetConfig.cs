@@ -34,6 +34,9 @@ public sealed record FleetConfig
 
     /// <summary><c>logging:</c>: the console log's format.</summary>
     public LoggingConfig Logging { get; init; } = new();
+
+    /// <summary><c>tracing:</c>: where OpenTelemetry traces go (off when neither it nor the environment names a collector).</summary>
+    public TracingConfig Tracing { get; init; } = new();
 }
 
 /// <summary>One model as clients name it, and the pool of vLLM backends that serve it.</summary>

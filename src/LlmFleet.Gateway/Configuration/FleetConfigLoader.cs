@@ -97,6 +97,7 @@ public static class FleetConfigLoader
                 AdminAllowLoopback = doc.Admin?.AllowLoopback ?? false,
             },
             Logging = LoggingConfig.Parse(doc.Logging, errors),
+            Tracing = TracingConfig.Parse(doc.Tracing, errors),
             Monitoring = MonitoringConfigParser.Parse(doc.Monitoring, models.SelectMany(m => m.Backends).Select(b => b.Url), errors),
         };
     }

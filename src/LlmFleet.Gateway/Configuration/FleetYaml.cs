@@ -54,6 +54,9 @@ public sealed class FleetYaml
     /// <summary><c>logging: { format: json|text }</c>; see <see cref="LoggingConfig"/>.</summary>
     public LoggingYaml? Logging { get; set; }
 
+    /// <summary><c>tracing: { otlp_endpoint, protocol, sample_ratio }</c>; see <see cref="TracingConfig"/>.</summary>
+    public TracingYaml? Tracing { get; set; }
+
     /// <exception cref="YamlException">Not YAML, or a key this shape does not have.</exception>
     public static FleetYaml? Deserialize(string yaml) => Deserializer.Deserialize<FleetYaml?>(yaml);
 

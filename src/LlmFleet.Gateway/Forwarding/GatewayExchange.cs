@@ -1,3 +1,5 @@
+using System.Diagnostics;
+using LlmFleet.Gateway.Observability;
 using LlmFleet.Gateway.Requests;
 using LlmFleet.Gateway.Routing;
 using Microsoft.AspNetCore.Http;
@@ -29,13 +31,17 @@ internal sealed class GatewayExchange(GatewayRequest request, TimeProvider time)
     /// <summary>The last attempt's response body wrapper; null when no body was relayed.</summary>
     public UpstreamResponseStream? Upstream { get; private set; }
 
+    /// <summary>The last attempt's client span (<see cref="AttemptSpans"/>); null when traces are off.</summary>
+    public Activity? Span { get; private set; }
+
     /// <summary>
     /// Prepares an attempt on <paramref name="backend"/>. YARP streams the outgoing body from
     /// <see cref="HttpRequest.Body"/> (it does not allow replacing the outgoing content), so each attempt points the
     /// request at a fresh stream over the buffered body, rewritten for the backend's served model when needed.
     /// </summary>
-    public void BeginAttempt(HttpContext context, PoolBackend backend)
+    public void BeginAttempt(HttpContext context, PoolBackend backend, Activity? span)
     {
+        Span = span;
         var body = BodyFor(backend);
         _attemptRenamed = !ReferenceEquals(body, request.Body) && !request.Inspection.Multipart;
         context.Request.Body = body.OpenRead();
@@ -46,6 +52,14 @@ internal sealed class GatewayExchange(GatewayRequest request, TimeProvider time)
         Upstream = null;
     }
 
+    /// <summary>What went wrong in the last attempt, as its span's <c>error.type</c>: the backend's 5xx status, YARP's
+    /// error, or how the stream failed; null when it succeeded.</summary>
+    public string? AttemptError(ForwarderError error) =>
+        error != ForwarderError.None ? error.ToString()
+        : UpstreamStatus >= 500 ? UpstreamStatus.ToString(System.Globalization.CultureInfo.InvariantCulture)
+        : Upstream is { Failure: not StreamFailure.None } failed ? failed.Failure.ToString()
+        : null;
+
     /// <summary>Whether a retry could go anywhere: attempts left and an untried, available backend, here or in a fallback.</summary>
     public bool CanRetry() => Chain.CanRetry();
 
@@ -53,6 +67,10 @@ internal sealed class GatewayExchange(GatewayRequest request, TimeProvider time)
     {
         await base.TransformRequestAsync(httpContext, proxyRequest, destinationPrefix, cancellationToken);
         proxyRequest.Options.Set(UpstreamClient.ConnectTimeoutOption, request.ServingPool.Config.Timeouts.Connect);
+        if (Span is { } span)
+        {
+            AttemptSpans.Inject(span, proxyRequest);
+        }
         if (request.Backend?.Authorization is { } authorization) // the backend of this attempt
         {
             proxyRequest.Headers.Remove("Authorization");
@@ -90,6 +108,7 @@ internal sealed class GatewayExchange(GatewayRequest request, TimeProvider time)
                 () => !httpContext.Response.HasStarted && CanRetry())
             {
                 ResponseIds = UpstreamStatus < 300 && httpContext.Request.Path == StoredResponses.CreatePath ? new ResponseIdScanner() : null,
+                ReadsModel = Span is { IsAllDataRequested: true },
             };
             return askedModel is null ? Upstream : new ModelNameStream(Upstream, askedModel);
         });

@@ -1,6 +1,7 @@
 using System.IO.Hashing;
 using LlmFleet.Gateway.Errors;
 using LlmFleet.Gateway.Metrics;
+using LlmFleet.Gateway.Observability;
 using LlmFleet.Gateway.Pipeline;
 using LlmFleet.Gateway.Requests;
 using LlmFleet.Gateway.Routing;
@@ -20,6 +21,7 @@ internal sealed partial class GatewayForwarder(
     IHttpForwarder forwarder,
     UpstreamInvoker invoker,
     GatewayMetrics metrics,
+    AttemptSpans spans,
     IEnumerable<IGatewayRequestFilter> filters,
     IEnumerable<IUsageObserver> observers,
     TimeProvider time,
@@ -141,7 +143,8 @@ internal sealed partial class GatewayForwarder(
                 }
                 request.Attempts++;
                 request.Backend = backend;
-                exchange.BeginAttempt(context, backend);
+                var span = spans.Enabled ? spans.Start(context, request, backend) : null;
+                exchange.BeginAttempt(context, backend, span);
                 var attemptStart = time.GetTimestamp();
                 backend.State.Begin();
                 ForwarderError error;
@@ -154,7 +157,12 @@ internal sealed partial class GatewayForwarder(
                     backend.State.End();
                 }
                 metrics.UpstreamLatency(pool, backend.State, time.GetElapsedTime(attemptStart));
-                if (await ConcludeAsync(context, request, exchange, backend, error))
+                var done = await ConcludeAsync(context, request, exchange, backend, error);
+                if (span is not null)
+                {
+                    EndSpan(span, exchange, attemptStart, error);
+                }
+                if (done)
                 {
                     return;
                 }
@@ -190,6 +198,14 @@ internal sealed partial class GatewayForwarder(
                 observer.OnCompleted(context, request, status);
             }
         }
+    }
+
+    /// <summary>Ends an attempt's span with what the backend answered.</summary>
+    private void EndSpan(System.Diagnostics.Activity span, GatewayExchange exchange, long attemptStart, ForwarderError error)
+    {
+        var upstream = exchange.Upstream;
+        spans.End(span, exchange.UpstreamStatus, upstream?.Usage, upstream?.Model, attemptStart,
+            upstream is { IsEventStream: true } ? upstream.FirstByteTimestamp : 0, exchange.AttemptError(error));
     }
 
     /// <summary>Settles one attempt: true when the request is done, false to retry on another backend.</summary>

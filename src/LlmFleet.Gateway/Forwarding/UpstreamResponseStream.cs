@@ -50,6 +50,12 @@ internal sealed class UpstreamResponseStream(Stream inner, bool isEventStream, T
         _ => responseStatus,
     };
 
+    /// <summary>Whether to pick the backend's <see cref="Model"/> out of the first bytes (for the attempt's span).</summary>
+    public bool ReadsModel { get; init; }
+
+    /// <summary>The <c>model</c> the backend named in its answer's first bytes, when <see cref="ReadsModel"/>.</summary>
+    public string? Model { get; private set; }
+
     /// <summary>When the first body bytes arrived (<see cref="TimeProvider.GetTimestamp"/>); 0 before.</summary>
     public long FirstByteTimestamp { get; private set; }
 
@@ -88,6 +94,10 @@ internal sealed class UpstreamResponseStream(Stream inner, bool isEventStream, T
             if (FirstByteTimestamp == 0)
             {
                 FirstByteTimestamp = time.GetTimestamp();
+                if (ReadsModel)
+                {
+                    Model = ResponseModel.Find(buffer.Span[..read]);
+                }
             }
             _usage.Scan(buffer.Span[..read]);
             ResponseIds?.Scan(buffer.Span[..read]);

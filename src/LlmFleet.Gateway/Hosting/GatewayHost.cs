@@ -76,6 +76,7 @@ public static class GatewayHost
         // First of the startup filters: the request id is set before any endpoint answers.
         builder.Services.AddSingleton<AccessLog>();
         builder.Services.AddSingleton<IStartupFilter, ObservabilityStartupFilter>();
+        GatewayTracing.Add(builder.Services, config.Tracing, builder.Configuration, options.TimeProvider);
         FleetServices.Add(builder.Services, config);
         KubernetesDiscovery.Add(builder.Services, config);
         AccessServices.Add(builder.Services, config, options.ConfigPath is { } file ? Path.GetDirectoryName(Path.GetFullPath(file)) : null,
