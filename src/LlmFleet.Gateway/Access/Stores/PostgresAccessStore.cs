@@ -40,6 +40,9 @@ internal sealed class PostgresAccessStore : SqlAccessStore
             "ALTER TABLE api_keys ADD COLUMN budget_usd_month DOUBLE PRECISION",
             "ALTER TABLE api_keys ADD COLUMN no_external INTEGER NOT NULL DEFAULT 0",
         ],
+        [
+            "ALTER TABLE usage_ledger ADD COLUMN team TEXT",
+        ],
     ];
 
     protected override string DayOf => "to_char(to_timestamp(u.ts_ms / 1000.0) AT TIME ZONE 'UTC', 'YYYY-MM-DD')";
@@ -92,6 +95,7 @@ internal sealed class PostgresAccessStore : SqlAccessStore
             await WriteTextAsync(copy, r.Pool, cancellationToken);
             await WriteTextAsync(copy, r.Provider, cancellationToken);
             await copy.WriteAsync((double)r.CostUsd, NpgsqlDbType.Double, cancellationToken);
+            await WriteTextAsync(copy, r.Team, cancellationToken);
         }
         await copy.CompleteAsync(cancellationToken);
     }

@@ -43,6 +43,9 @@ internal sealed class SqliteAccessStore(string path) : SqlAccessStore
             "ALTER TABLE api_keys ADD COLUMN budget_usd_month REAL",
             "ALTER TABLE api_keys ADD COLUMN no_external INTEGER NOT NULL DEFAULT 0",
         ],
+        [
+            "ALTER TABLE usage_ledger ADD COLUMN team TEXT",
+        ],
     ];
 
     protected override string DayOf => "strftime('%Y-%m-%d', u.ts_ms / 1000, 'unixepoch')";
@@ -106,6 +109,7 @@ internal sealed class SqliteAccessStore(string path) : SqlAccessStore
                 WriteNullable(w, r.Pool);
                 WriteNullable(w, r.Provider);
                 w.WriteNumberValue(r.CostUsd);
+                WriteNullable(w, r.Team);
                 w.WriteEndArray();
             }
             w.WriteEndArray();
@@ -113,7 +117,7 @@ internal sealed class SqliteAccessStore(string path) : SqlAccessStore
         await using var connection = await OpenAsync(cancellationToken);
         await using var command = connection.CreateCommand();
         command.CommandText = $"INSERT INTO usage_ledger ({UsageColumns}) SELECT " +
-            string.Join(", ", Enumerable.Range(0, 13).Select(i => $"value ->> {i}")) + " FROM jsonb_each(@rows)";
+            string.Join(", ", Enumerable.Range(0, 14).Select(i => $"value ->> {i}")) + " FROM jsonb_each(@rows)";
         var parameter = command.CreateParameter();
         parameter.ParameterName = "rows";
         parameter.Value = Encoding.UTF8.GetString(json.WrittenSpan);

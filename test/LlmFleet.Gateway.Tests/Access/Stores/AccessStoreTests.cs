@@ -37,8 +37,8 @@ public sealed class AccessStoreTests
         await using var store = await OpenFreshAsync(kind);
         await store.MigrateAsync(Ct);
         await store.MigrateAsync(Ct);
-        // 1: keys and ledger; 2: the ledger's pool, provider and cost, the keys' dollar budgets and no_external.
-        Assert.Equal(2, await store.SchemaVersionAsync(Ct));
+        // 1: keys and ledger; 2: the ledger's pool, provider and cost, the keys' dollar budgets and no_external; 3: the ledger's team.
+        Assert.Equal(3, await store.SchemaVersionAsync(Ct));
     }
 
     [Theory]
