@@ -122,7 +122,7 @@ public sealed class JwtAccessTests
         await using var idp = await TestIdentityProvider.StartAsync();
         var (old, next) = (idp.NewRsaKey("2026-11"), idp.NewEcKey("2026-12"));
         idp.Publish(old);
-        await using var fleet = await StartAsync(idp);
+        await using var fleet = await StartAsync(idp, idp.Config(unknownKidRefresh: TimeSpan.FromMinutes(10)));
         Assert.Equal(200, (await SendAsync(fleet, TestIdentityProvider.Token(old))).Status);
         Assert.Equal(1, idp.Fetches);
 
@@ -131,10 +131,12 @@ public sealed class JwtAccessTests
         Assert.Equal(2, idp.Fetches);
         Assert.Equal(200, (await SendAsync(fleet, TestIdentityProvider.Token(next))).Status);
 
-        // Tokens naming keys the provider never had: refused, and within unknown_kid_refresh no further fetch.
+        // Tokens naming keys the provider never had (though signed well): refused, and within unknown_kid_refresh no
+        // further fetch.
+        var rsa = ((RsaSecurityKey)old.Key).Rsa;
         for (var i = 0; i < 20; i++)
         {
-            var madeUp = idp.NewRsaKey("made-up-" + i);
+            var madeUp = new SigningCredentials(new RsaSecurityKey(rsa) { KeyId = "made-up-" + i }, SecurityAlgorithms.RsaSha256);
             var (status, error) = await SendAsync(fleet, TestIdentityProvider.Token(madeUp));
             Assert.Equal(401, status);
             Assert.Contains($"kid 'made-up-{i}'", error.GetProperty("message").GetString(), StringComparison.Ordinal);
