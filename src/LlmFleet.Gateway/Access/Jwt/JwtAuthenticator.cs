@@ -1,3 +1,5 @@
+using System.Collections.Concurrent;
+using LlmFleet.Gateway.Access.Keys;
 using LlmFleet.Gateway.Configuration;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
@@ -8,7 +10,10 @@ namespace LlmFleet.Gateway.Access.Jwt;
 /// Checks a client's JSON Web Token with Microsoft.IdentityModel: a signature by a key of the provider's set
 /// (<see cref="JwksCache"/>) with an asymmetric algorithm only (no <c>alg: none</c>, no HMAC, so a token "signed" with
 /// the provider's public key as an HMAC secret fails), the issuer, an audience, and <c>exp</c>/<c>nbf</c> within the
-/// clock skew. Each refusal names the check that failed and never repeats the token.
+/// clock skew. Each refusal names the check that failed and never repeats the token. A client sends the same token with
+/// every request until it renews it, so an accepted token is remembered (with its caller) until it expires or for
+/// <see cref="JwtConfig.JwksRefresh"/> at most — no longer than the key set it was checked against is trusted — and
+/// its next requests skip the signature check (bench/access/jwt-overhead.sh).
 /// </summary>
 internal sealed class JwtAuthenticator(JwtConfig config, JwksCache jwks, TimeProvider time)
 {
@@ -20,7 +25,12 @@ internal sealed class JwtAuthenticator(JwtConfig config, JwksCache jwks, TimePro
         SecurityAlgorithms.EcdsaSha256, SecurityAlgorithms.EcdsaSha384, SecurityAlgorithms.EcdsaSha512,
     ];
 
+    /// <summary>Accepted tokens remembered at most; the memory is emptied when full (a burst of new tokens costs one
+    /// signature check each, as without it).</summary>
+    private const int MaxRemembered = 10_000;
+
     private static readonly JsonWebTokenHandler Handler = new() { MapInboundClaims = false };
+    private readonly ConcurrentDictionary<string, Remembered> _accepted = new(StringComparer.Ordinal);
 
     /// <summary>Whether a bearer credential has a JWT's shape: three base64url parts separated by dots (the last may be
     /// empty, as in an unsigned token, which is then refused as such rather than taken for a key).</summary>
@@ -42,6 +52,30 @@ internal sealed class JwtAuthenticator(JwtConfig config, JwksCache jwks, TimePro
     }
 
     public async ValueTask<JwtOutcome> AuthenticateAsync(string credential, CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow();
+        if (_accepted.TryGetValue(credential, out var remembered))
+        {
+            if (now < remembered.Until)
+            {
+                return JwtOutcome.Accepted(remembered.Caller);
+            }
+            _accepted.TryRemove(credential, out _);
+        }
+        var outcome = await CheckAsync(credential, cancellationToken);
+        if (outcome.Caller is { } caller)
+        {
+            if (_accepted.Count >= MaxRemembered)
+            {
+                _accepted.Clear();
+            }
+            var expires = new DateTimeOffset(DateTime.SpecifyKind(outcome.ValidTo, DateTimeKind.Utc)) + config.ClockSkew;
+            _accepted[credential] = new Remembered(caller, expires < now + config.JwksRefresh ? expires : now + config.JwksRefresh);
+        }
+        return outcome;
+    }
+
+    private async ValueTask<JwtOutcome> CheckAsync(string credential, CancellationToken cancellationToken)
     {
         JsonWebToken token;
         try
@@ -81,7 +115,7 @@ internal sealed class JwtAuthenticator(JwtConfig config, JwksCache jwks, TimePro
         {
             return Refusal(result.Exception, token);
         }
-        return JwtCaller.From(token, config, time.GetUtcNow());
+        return JwtCaller.From(token, config, time.GetUtcNow()) with { ValidTo = token.ValidTo };
     }
 
     private TokenValidationParameters Parameters(JwksCache.KeySet keys) => new()
@@ -113,6 +147,8 @@ internal sealed class JwtAuthenticator(JwtConfig config, JwksCache jwks, TimePro
             "The token's signature does not verify with the identity provider's keys."),
         _ => JwtOutcome.Refused("invalid", "The token was refused: " + (error?.GetType().Name ?? "unknown reason") + "."),
     };
+
+    private sealed record Remembered(ApiKeyRecord Caller, DateTimeOffset Until);
 
     /// <summary>Header values are the client's text: cut before they go into a message.</summary>
     private static string Shorten(string text) => text.Length <= 40 ? text : text[..40] + "…";

@@ -117,6 +117,22 @@ public sealed class JwtAccessTests
     }
 
     [Fact]
+    public async Task AcceptedToken_ThoughRemembered_IsRefusedOnceItExpires()
+    {
+        await using var idp = await TestIdentityProvider.StartAsync();
+        var key = idp.NewRsaKey("rsa-1");
+        idp.Publish(key);
+        await using var fleet = await StartAsync(idp, idp.Config() with { ClockSkew = TimeSpan.Zero });
+        var token = TestIdentityProvider.Token(key, lifetime: TimeSpan.FromSeconds(3));
+        Assert.Equal(200, (await SendAsync(fleet, token)).Status);
+        Assert.Equal(200, (await SendAsync(fleet, token)).Status);
+        await Task.Delay(TimeSpan.FromSeconds(4), Ct);
+        var (status, error) = await SendAsync(fleet, token);
+        Assert.Equal(401, status);
+        Assert.Contains("The token expired at", error.GetProperty("message").GetString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task KeyRotation_TokenWithTheNewKid_IsAcceptedAfterOneRefetch_AndMadeUpKidsCannotHammerTheProvider()
     {
         await using var idp = await TestIdentityProvider.StartAsync();
