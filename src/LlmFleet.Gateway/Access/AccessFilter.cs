@@ -1,3 +1,5 @@
+using System.Text.Json;
+using LlmFleet.Gateway.Access.Jwt;
 using LlmFleet.Gateway.Access.Keys;
 using LlmFleet.Gateway.Access.Limits;
 using LlmFleet.Gateway.Access.Spend;
@@ -11,15 +13,16 @@ using Microsoft.Extensions.Primitives;
 namespace LlmFleet.Gateway.Access;
 
 /// <summary>
-/// Runs before forwarding: with <c>auth: keys</c>, 401 for a missing, unknown, revoked or expired key, 403 for a model
-/// the key may not use, 429 (with <c>Retry-After</c>) over a dollar budget (<see cref="ISpendCounters"/>), rpm, tpm,
+/// Runs before forwarding: with <c>auth: keys</c>, 401 for a missing, unknown, revoked or expired key; with
+/// <c>auth: jwt</c>, 401 for a token that fails a check of <see cref="JwtAuthenticator"/> (a token's claims then stand
+/// for a key's terms, and everything below treats both alike); 403 for a model the caller may not use, 429 (with <c>Retry-After</c>) over a dollar budget (<see cref="ISpendCounters"/>), rpm, tpm,
 /// parallel or token budget. With the ledger on, a stream
 /// whose client did not ask for usage gets <c>stream_options.include_usage</c> added, and the usage event is hidden
 /// from the client again by <see cref="UsageEventFilter"/>. The key is hashed and looked up in memory; no I/O unless
 /// limits live in Redis.
 /// </summary>
 internal sealed class AccessFilter(AccessConfig config, KeyCache? keys, IRateLimits? limits, AccessMetrics metrics, TimeProvider time,
-    ISpendCounters? spend = null) : IGatewayRequestFilter
+    ISpendCounters? spend = null, JwtAuthenticator? jwt = null) : IGatewayRequestFilter
 {
     private static ReadOnlySpan<byte> IncludeUsage => ",\"stream_options\":{\"include_usage\":true}}"u8;
 
@@ -29,10 +32,21 @@ internal sealed class AccessFilter(AccessConfig config, KeyCache? keys, IRateLim
         LimitTicket? ticket = null;
         TokenEstimate estimate = default;
         var estimated = false;
-        if (config.KeysRequired)
+        if (config.AuthRequired)
         {
             var now = time.GetUtcNow();
-            if (Authenticate(context.Request.Headers, request, now, out key) is { } refusal)
+            Refusal? refusal;
+            if (jwt is not null && TryGetToken(context.Request.Headers) is { } token)
+            {
+                var outcome = await jwt.AuthenticateAsync(token, context.RequestAborted);
+                key = outcome.Caller;
+                refusal = key is null ? new(outcome.Status, "jwt_" + outcome.Reason, outcome.Message) : ModelRefusal(key, request);
+            }
+            else
+            {
+                refusal = Authenticate(context.Request.Headers, request, now, out key);
+            }
+            if (refusal is not null)
             {
                 return await RefuseAsync(context, refusal.Status, refusal.Reason, refusal.Message, refusal.Param);
             }
@@ -64,7 +78,7 @@ internal sealed class AccessFilter(AccessConfig config, KeyCache? keys, IRateLim
                 {
                     var seconds = (long)Math.Ceiling(decision.RetryAfter.TotalSeconds);
                     return await RefuseAsync(context, 429, LimitName(decision.Refused),
-                        $"Rate limit reached for {key.Masked}: {Describe(key, decision.Refused, estimate.Total)}. Try again in {seconds} s.",
+                        $"Rate limit reached for {key.Caller}: {Describe(key, decision.Refused, estimate.Total)}. Try again in {seconds} s.",
                         retryAfterSeconds: seconds);
                 }
                 ticket = decision.Ticket;
@@ -91,7 +105,9 @@ internal sealed class AccessFilter(AccessConfig config, KeyCache? keys, IRateLim
         key = null;
         if (!TryGetPresentedKey(headers, out var presented))
         {
-            return new(401, "missing", "You didn't provide an API key. Send it as 'Authorization: Bearer sk-fleet-…'.");
+            return new(401, "missing", config.AcceptsJwt
+                ? "You didn't provide an API key or token. Send it as 'Authorization: Bearer …'."
+                : "You didn't provide an API key. Send it as 'Authorization: Bearer sk-fleet-…'.");
         }
         if (!keys!.TryFind(presented, out key))
         {
@@ -105,11 +121,22 @@ internal sealed class AccessFilter(AccessConfig config, KeyCache? keys, IRateLim
         {
             return new(401, "expired", $"The API key {key.Masked} expired at {key.ExpiresAt:yyyy-MM-dd HH:mm:ss}Z.");
         }
-        if (!ModelAllowed(key, request))
+        return ModelRefusal(key, request);
+    }
+
+    private static Refusal? ModelRefusal(ApiKeyRecord key, GatewayRequest request) => ModelAllowed(key, request)
+        ? null
+        : new(403, "model", $"The {key.Caller} may not use model '{request.Pool.Name}'; allowed: {string.Join(", ", key.Models)}.", "model");
+
+    /// <summary>The bearer credential when it is to be checked as a JWT: always with <c>auth: jwt</c>; with
+    /// <c>keys+jwt</c> only when it has a JWT's shape (a gateway key never has).</summary>
+    private string? TryGetToken(IHeaderDictionary headers)
+    {
+        if (!TryGetPresentedKey(headers, out var presented) || (keys is not null && !JwtAuthenticator.LooksLikeJwt(presented)))
         {
-            return new(403, "model", $"The API key {key.Masked} may not use model '{request.Pool.Name}'; allowed: {string.Join(", ", key.Models)}.", "model");
+            return null;
         }
-        return null;
+        return presented.ToString();
     }
 
     private sealed record Refusal(int Status, string Reason, string Message, string? Param = null);

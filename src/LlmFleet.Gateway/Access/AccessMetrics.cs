@@ -11,7 +11,7 @@ public sealed class AccessMetrics
     {
         var f = Prometheus.Metrics.WithCustomRegistry(registry);
         _refused = f.CreateCounter("llmfleet_access_refused_total",
-            "Requests refused before forwarding, by status and reason (missing, unknown, revoked, expired, model, rpm, tpm, parallel, budget_day, budget_month, budget_usd).",
+            "Requests refused before forwarding, by status and reason (missing, unknown, revoked, expired, model, rpm, tpm, parallel, budget_day, budget_month, budget_usd; jwt_expired, jwt_audience, jwt_issuer, jwt_signature, jwt_unknown_kid, jwt_unsigned, jwt_algorithm, jwt_malformed, jwt_claims … for tokens).",
             "status", "reason");
     }
 

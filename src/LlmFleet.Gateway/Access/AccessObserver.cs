@@ -53,6 +53,7 @@ internal sealed class AccessObserver(UsageLedger? ledger, IRateLimits? limits, T
             Pool = request.ServingPool.Name,
             Provider = request.Backend is { IsExternal: true } external ? external.Config.Url.Host : null,
             CostUsd = cost,
+            Team = grant?.Key?.Team,
         });
     }
 }

@@ -13,7 +13,8 @@ public sealed record AccessConfig
     /// created once and kept in the store.</summary>
     public const string DefaultSecretEnv = "LLMFLEET_KEY_SECRET";
 
-    /// <summary><see cref="AuthModes.None"/> (default, allowed only on loopback unless written out) or <see cref="AuthModes.Keys"/>.</summary>
+    /// <summary><see cref="AuthModes.None"/> (default, allowed only on loopback unless written out), <see cref="AuthModes.Keys"/>,
+    /// <see cref="AuthModes.Jwt"/> or <see cref="AuthModes.KeysAndJwt"/>.</summary>
     public string Auth { get; init; } = AuthModes.None;
 
     /// <summary>The file said <c>auth:</c> explicitly.</summary>
@@ -61,5 +62,15 @@ public sealed record AccessConfig
     /// without the admin key. Default false (behind a sidecar or an ingress on the same host every caller is loopback).</summary>
     public bool AdminAllowLoopback { get; init; }
 
-    public bool KeysRequired => Auth == AuthModes.Keys;
+    /// <summary><c>auth.jwt</c>: set when <see cref="Auth"/> accepts JSON Web Tokens.</summary>
+    public JwtConfig? Jwt { get; init; }
+
+    /// <summary>Every request must authenticate, with a key or a token.</summary>
+    public bool AuthRequired => Auth != AuthModes.None;
+
+    /// <summary>Gateway keys are accepted (<c>keys</c> or <c>keys+jwt</c>).</summary>
+    public bool AcceptsKeys => Auth is AuthModes.Keys or AuthModes.KeysAndJwt;
+
+    /// <summary>JSON Web Tokens are accepted (<c>jwt</c> or <c>keys+jwt</c>).</summary>
+    public bool AcceptsJwt => Auth is AuthModes.Jwt or AuthModes.KeysAndJwt;
 }

@@ -5,7 +5,8 @@ namespace LlmFleet.Gateway.Configuration;
 
 /// <summary>
 /// Validates the <c>auth:</c>, <c>limits:</c> and <c>usage:</c> entries of <c>fleet.yaml</c>. <c>auth</c> is either a
-/// word (<c>auth: keys</c>) or a mapping (<c>auth: { mode: keys, admin_key_env: FLEET_ADMIN }</c>).
+/// word (<c>auth: keys</c>) or a mapping (<c>auth: { mode: keys, admin_key_env: FLEET_ADMIN }</c>); the modes
+/// <c>jwt</c> and <c>keys+jwt</c> need the mapping, with <c>jwt:</c> (<see cref="JwtConfigParser"/>).
 /// </summary>
 public static class AccessConfigParser
 {
@@ -46,8 +47,11 @@ public static class AccessConfigParser
                                 config = config with { KeyRefresh = refresh };
                             }
                             break;
+                        case "jwt":
+                            config = config with { Jwt = JwtConfigParser.Parse(v, errors) };
+                            break;
                         default:
-                            errors.Add($"auth.{k}: unknown entry (mode, admin_key_env, secret_env, key_refresh)");
+                            errors.Add($"auth.{k}: unknown entry (mode, admin_key_env, secret_env, key_refresh, jwt)");
                             break;
                     }
                 }
@@ -55,6 +59,14 @@ public static class AccessConfigParser
             default:
                 errors.Add("auth: expected `keys`, `none` or a mapping with `mode:`");
                 break;
+        }
+        if (config.AcceptsJwt && config.Jwt is null && !errors.Exists(e => e.StartsWith("auth.jwt", StringComparison.Ordinal)))
+        {
+            errors.Add($"auth: mode {config.Auth} needs `jwt: {{ issuer, audience, jwks_url }}` in the `auth:` mapping");
+        }
+        else if (!config.AcceptsJwt && config.Jwt is not null)
+        {
+            errors.Add($"auth.jwt: set, but mode {config.Auth} does not accept tokens; write `mode: jwt` or `mode: keys+jwt`");
         }
         if (!config.AuthExplicit && !IsLoopback(listen))
         {
@@ -135,11 +147,11 @@ public static class AccessConfigParser
 
     private static string Mode(string mode, string at, List<string> errors)
     {
-        if (mode is AuthModes.Keys or AuthModes.None)
+        if (mode is AuthModes.Keys or AuthModes.None or AuthModes.Jwt or AuthModes.KeysAndJwt)
         {
             return mode;
         }
-        errors.Add($"{at}: '{mode}' is not `keys` or `none`");
+        errors.Add($"{at}: '{mode}' is not `keys`, `jwt`, `keys+jwt` or `none`");
         return AuthModes.None;
     }
 

@@ -17,7 +17,7 @@ public sealed class AccessConfigParserTests
     {
         var config = FleetConfigLoader.Parse("listen: http://127.0.0.1:8080\n" + Models);
         Assert.Equal(AuthModes.None, config.Access.Auth);
-        Assert.False(config.Access.KeysRequired);
+        Assert.False(config.Access.AuthRequired);
     }
 
     [Fact]
@@ -32,7 +32,7 @@ public sealed class AccessConfigParserTests
     {
         var config = FleetConfigLoader.Parse("listen: http://0.0.0.0:8080\nauth: none\n" + Models);
         Assert.True(config.Access.AuthExplicit);
-        Assert.False(config.Access.KeysRequired);
+        Assert.False(config.Access.AuthRequired);
     }
 
     [Fact]
@@ -45,7 +45,7 @@ public sealed class AccessConfigParserTests
             limits: redis://redis:6379
             usage: { price_per_million: { prompt: 0.6, completion: 2.2 } }
             """ + "\n" + Models);
-        Assert.True(config.Access.KeysRequired);
+        Assert.True(config.Access.AuthRequired);
         Assert.Equal("FLEET_ADMIN", config.Access.AdminKeyEnv);
         Assert.Equal(TimeSpan.FromMilliseconds(500), config.Access.KeyRefresh);
         Assert.Equal("redis://redis:6379", config.Access.Limits);

@@ -1,4 +1,5 @@
 using LlmFleet.Gateway.Access.Admin;
+using LlmFleet.Gateway.Access.Jwt;
 using LlmFleet.Gateway.Access.Keys;
 using LlmFleet.Gateway.Access.Ledger;
 using LlmFleet.Gateway.Access.Limits;
@@ -14,8 +15,8 @@ using Microsoft.Extensions.Logging;
 namespace LlmFleet.Gateway.Access.Hosting;
 
 /// <summary>
-/// Registers keys, limits and the usage ledger when the configuration asks for them: nothing at all without
-/// <c>auth: keys</c> or <c>store:</c> (the request path then pays nothing).
+/// Registers keys, tokens, limits and the usage ledger when the configuration asks for them: nothing at all without
+/// <c>auth: keys</c>, <c>auth: jwt</c> or <c>store:</c> (the request path then pays nothing).
 /// </summary>
 public static class AccessServices
 {
@@ -32,11 +33,11 @@ public static class AccessServices
             throw new FleetConfigException($"auth: the gateway would listen on {urls}, beyond this machine; write `auth: keys` in the fleet " +
                 "file to require API keys (or `auth: none` to serve anyone who can reach it)");
         }
-        if (!access.KeysRequired && !loopback)
+        if (!access.AuthRequired && !loopback)
         {
             services.AddHostedService(sp => new NoAuthWarning(sp.GetRequiredService<ILogger<NoAuthWarning>>()));
         }
-        if (!access.KeysRequired && config.Store is null)
+        if (!access.AuthRequired && config.Store is null)
         {
             return;
         }
@@ -46,9 +47,17 @@ public static class AccessServices
         services.AddSingleton(sp => new AccessMetrics(sp.GetRequiredService<GatewayMetrics>().Registry));
         services.AddSingleton(sp => new UsageLedger(sp.GetRequiredService<GatewayMetrics>().Registry, sp.GetRequiredService<TimeProvider>(),
             sp.GetRequiredService<ILogger<UsageLedger>>()));
-        if (access.KeysRequired)
+        if (access.AcceptsKeys)
         {
             services.AddSingleton<KeyCache>();
+        }
+        if (access.Jwt is { } jwt)
+        {
+            services.AddSingleton(sp => new JwksCache(jwt, sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<JwksCache>>()));
+            services.AddSingleton(sp => new JwtAuthenticator(jwt, sp.GetRequiredService<JwksCache>(), sp.GetRequiredService<TimeProvider>()));
+        }
+        if (access.AuthRequired)
+        {
             services.AddSingleton<IRateLimits>(sp => access.Limits is { } redis
                 ? RedisLimits.ConnectAsync(redis, sp.GetRequiredService<ILogger<RedisLimits>>(), access.OnStoreFailure).GetAwaiter().GetResult()
                 : new InProcessLimits());
@@ -65,7 +74,7 @@ public static class AccessServices
         services.AddHostedService(sp => new UsageLedgerWriter(sp.GetRequiredService<UsageLedger>(), sp.GetRequiredService<IAccessStore>(), spool,
             sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<UsageLedgerWriter>>()));
         services.AddSingleton<IGatewayRequestFilter>(sp => new AccessFilter(access, sp.GetService<KeyCache>(), sp.GetService<IRateLimits>(),
-            sp.GetRequiredService<AccessMetrics>(), sp.GetRequiredService<TimeProvider>(), sp.GetService<ISpendCounters>()));
+            sp.GetRequiredService<AccessMetrics>(), sp.GetRequiredService<TimeProvider>(), sp.GetService<ISpendCounters>(), sp.GetService<JwtAuthenticator>()));
         services.AddSingleton<IUsageObserver>(sp => new AccessObserver(sp.GetRequiredService<UsageLedger>(), sp.GetService<IRateLimits>(),
             sp.GetRequiredService<TimeProvider>(), access, sp.GetService<ISpendCounters>()));
         services.AddSingleton<IStartupFilter>(sp => new AdminStartupFilter(sp));

@@ -21,6 +21,13 @@ public sealed record ApiKeyRecord : KeyTerms
 
     public string Masked => ApiKeys.Prefix + "…" + Last4;
 
+    /// <summary>A caller identified by a JSON Web Token, not a stored key: <see cref="Id"/> is <c>jwt:&lt;subject&gt;</c>,
+    /// and <see cref="Hash"/> and <see cref="Last4"/> are empty. Built per request (<c>Access/Jwt/JwtCaller</c>).</summary>
+    public bool FromToken { get; init; }
+
+    /// <summary>How refusals name the caller: <c>API key sk-fleet-…abcd</c> or <c>token of jwt:alice</c>.</summary>
+    public string Caller => FromToken ? $"token of {Id}" : $"API key {Masked}";
+
     /// <summary>Whether a limit needs a token estimate on the way in (tokens per minute or a budget).</summary>
     public bool CountsTokens => Tpm is not null || BudgetTokensDay is not null || BudgetTokensMonth is not null;
 

@@ -38,4 +38,8 @@ public readonly record struct UsageRecord
 
     /// <summary>Dollars: the provider's list prices, or the pool's internal price for self-hosted backends.</summary>
     public decimal CostUsd { get; init; }
+
+    /// <summary>The caller's team when the request was made: a key's, or a token's team claim (a token's caller is in no
+    /// key table, so <c>usage --by team</c> reads it here). Null in rows written before the ledger kept it.</summary>
+    public string? Team { get; init; }
 }

@@ -60,6 +60,10 @@ internal sealed class UsageSpool(string path)
                     json.WriteString("provider", provider);
                 }
                 json.WriteNumber("cost", r.CostUsd);
+                if (r.Team is { } team)
+                {
+                    json.WriteString("team", team);
+                }
                 json.WriteEndObject();
                 await json.FlushAsync();
                 file.WriteByte((byte)'\n');
@@ -139,6 +143,7 @@ internal sealed class UsageSpool(string path)
                 Pool = o.TryGetProperty("pool", out var pool) ? pool.GetString() : null,
                 Provider = o.TryGetProperty("provider", out var provider) ? provider.GetString() : null,
                 CostUsd = o.TryGetProperty("cost", out var cost) ? cost.GetDecimal() : 0m,
+                Team = o.TryGetProperty("team", out var team) ? team.GetString() : null,
             };
         }
         catch (Exception e) when (e is JsonException or KeyNotFoundException or InvalidOperationException)

@@ -16,7 +16,7 @@ internal static class BudgetRefusal
     public static async Task WriteAsync(HttpContext context, ApiKeyRecord key, SpendRefusal refusal)
     {
         var c = CultureInfo.InvariantCulture;
-        var whose = refusal.Scope == "team" ? $"team '{key.Team}'" : $"API key {key.Masked}";
+        var whose = refusal.Scope == "team" ? $"team '{key.Team}'" : key.Caller;
         var seconds = Math.Max(1, (long)Math.Ceiling(refusal.RetryAfter.TotalSeconds));
         var message = $"Budget exceeded for {whose}: {refusal.SpentUsd.ToString("0.00####", c)} of {refusal.BudgetUsd.ToString("0.00####", c)} dollars " +
             $"per {refusal.Period} spent. It resets in {seconds} s.";

@@ -43,6 +43,9 @@ internal sealed class PostgresAccessStore : SqlAccessStore
         [
             "CREATE TABLE drained_backends (backend_id TEXT PRIMARY KEY, since_ms BIGINT NOT NULL, reason TEXT)",
         ],
+        [
+            "ALTER TABLE usage_ledger ADD COLUMN team TEXT",
+        ],
     ];
 
     protected override string DayOf => "to_char(to_timestamp(u.ts_ms / 1000.0) AT TIME ZONE 'UTC', 'YYYY-MM-DD')";
@@ -95,6 +98,7 @@ internal sealed class PostgresAccessStore : SqlAccessStore
             await WriteTextAsync(copy, r.Pool, cancellationToken);
             await WriteTextAsync(copy, r.Provider, cancellationToken);
             await copy.WriteAsync((double)r.CostUsd, NpgsqlDbType.Double, cancellationToken);
+            await WriteTextAsync(copy, r.Team, cancellationToken);
         }
         await copy.CompleteAsync(cancellationToken);
     }

@@ -117,7 +117,7 @@ internal abstract class SqlAccessStore : IAccessStore
 
     /// <summary>The columns of <c>usage_ledger</c> that a row fills, in <see cref="UsageRecord"/> order.</summary>
     protected const string UsageColumns = "ts_ms, key_id, model, backend, prompt_tokens, completion_tokens, cached_tokens, latency_ms, ttft_ms, status, " +
-        "pool, provider, cost_usd";
+        "pool, provider, cost_usd, team";
 
     protected static long Ms(double seconds) => (long)Math.Round(seconds * 1000);
 
@@ -127,7 +127,7 @@ internal abstract class SqlAccessStore : IAccessStore
         {
             UsageGrouping.Key => "COALESCE(u.key_id, '-')",
             UsageGrouping.Model => "u.model",
-            UsageGrouping.Team => "COALESCE(k.team, '-')",
+            UsageGrouping.Team => "COALESCE(u.team, k.team, '-')",
             UsageGrouping.Provider => "COALESCE(u.provider, 'self-hosted')",
             _ => DayOf,
         };

@@ -46,6 +46,9 @@ internal sealed class SqliteAccessStore(string path) : SqlAccessStore
         [
             "CREATE TABLE drained_backends (backend_id TEXT PRIMARY KEY, since_ms INTEGER NOT NULL, reason TEXT)",
         ],
+        [
+            "ALTER TABLE usage_ledger ADD COLUMN team TEXT",
+        ],
     ];
 
     protected override string DayOf => "strftime('%Y-%m-%d', u.ts_ms / 1000, 'unixepoch')";
@@ -109,6 +112,7 @@ internal sealed class SqliteAccessStore(string path) : SqlAccessStore
                 WriteNullable(w, r.Pool);
                 WriteNullable(w, r.Provider);
                 w.WriteNumberValue(r.CostUsd);
+                WriteNullable(w, r.Team);
                 w.WriteEndArray();
             }
             w.WriteEndArray();
@@ -116,7 +120,7 @@ internal sealed class SqliteAccessStore(string path) : SqlAccessStore
         await using var connection = await OpenAsync(cancellationToken);
         await using var command = connection.CreateCommand();
         command.CommandText = $"INSERT INTO usage_ledger ({UsageColumns}) SELECT " +
-            string.Join(", ", Enumerable.Range(0, 13).Select(i => $"value ->> {i}")) + " FROM jsonb_each(@rows)";
+            string.Join(", ", Enumerable.Range(0, 14).Select(i => $"value ->> {i}")) + " FROM jsonb_each(@rows)";
         var parameter = command.CreateParameter();
         parameter.ParameterName = "rows";
         parameter.Value = Encoding.UTF8.GetString(json.WrittenSpan);

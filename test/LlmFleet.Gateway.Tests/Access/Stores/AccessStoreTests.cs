@@ -38,8 +38,8 @@ public sealed class AccessStoreTests
         await store.MigrateAsync(Ct);
         await store.MigrateAsync(Ct);
         // 1: keys and ledger; 2: the ledger's pool, provider and cost, the keys' dollar budgets and no_external.
-        // 3: drained backends.
-        Assert.Equal(3, await store.SchemaVersionAsync(Ct));
+        // 3: drained backends; 4: the ledger's team.
+        Assert.Equal(4, await store.SchemaVersionAsync(Ct));
     }
 
     [Theory]
