@@ -1,4 +1,3 @@
-using System.Text.Json;
 using LlmFleet.Gateway.Access.Jwt;
 using LlmFleet.Gateway.Access.Keys;
 using LlmFleet.Gateway.Access.Limits;

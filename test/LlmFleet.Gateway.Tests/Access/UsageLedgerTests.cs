@@ -164,13 +164,13 @@ public sealed class UsageLedgerTests
     }
 
     [Fact]
-    public async Task Spool_KeepsPoolProviderAndCost_SoASpilledRowIsBilledAfterAnOutage()
+    public async Task Spool_KeepsPoolProviderCostAndTeam_SoASpilledRowIsBilledAfterAnOutage()
     {
         var path = Path.Combine(Directory.CreateTempSubdirectory("llmfleet-spool-").FullName, "spool.jsonl");
         UsageRecord spilled = new()
         {
             Time = DateTimeOffset.UnixEpoch, KeyId = "k", Model = "glm-5.2", Backend = "api.example.com:443", Status = 200,
-            Pool = "glm-api", Provider = "api.example.com", CostUsd = 0.000123456789m,
+            Pool = "glm-api", Provider = "api.example.com", CostUsd = 0.000123456789m, Team = "research",
         };
         UsageRecord local = new() { Time = DateTimeOffset.UnixEpoch, Model = "glm-5.2", Backend = "127.0.0.1:1", Status = 200 };
         await new UsageSpool(path).AppendAsync([spilled, local]);
