@@ -10,7 +10,7 @@ namespace LlmFleet.Gateway.Forwarding;
 /// preceded by a backslash is inside a string. A match cut by a read boundary is carried over to the next read.
 /// </summary>
 /// <param name="askedJson">The client's <c>model</c> value as it was in the request: a JSON string, quotes included.</param>
-internal sealed class ModelNameStream(Stream inner, byte[] askedJson) : Stream
+internal sealed class ModelNameStream(Stream inner, byte[] askedJson) : ReadOnlyBodyStream(inner)
 {
     /// <summary>A value longer than this is left as it is rather than held in memory.</summary>
     private const int MaxValueBytes = 1024;
@@ -34,7 +34,7 @@ internal sealed class ModelNameStream(Stream inner, byte[] askedJson) : Stream
             {
                 Array.Resize(ref _pending, _pending.Length * 2);
             }
-            var read = await inner.ReadAsync(_pending.AsMemory(_pendingLength), cancellationToken);
+            var read = await Inner.ReadAsync(_pending.AsMemory(_pendingLength), cancellationToken);
             if (read == 0)
             {
                 _ended = true;
@@ -161,39 +161,4 @@ internal sealed class ModelNameStream(Stream inner, byte[] askedJson) : Stream
             _lastEmitted = bytes[^1];
         }
     }
-
-    public override int Read(byte[] buffer, int offset, int count) =>
-        ReadAsync(buffer.AsMemory(offset, count)).AsTask().GetAwaiter().GetResult();
-
-    public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
-        ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
-
-    protected override void Dispose(bool disposing)
-    {
-        if (disposing)
-        {
-            inner.Dispose();
-        }
-        base.Dispose(disposing);
-    }
-
-    public override bool CanRead => true;
-
-    public override bool CanSeek => false;
-
-    public override bool CanWrite => false;
-
-    public override long Length => throw new NotSupportedException();
-
-    public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
-
-    public override void Flush()
-    {
-    }
-
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-    public override void SetLength(long value) => throw new NotSupportedException();
-
-    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 }

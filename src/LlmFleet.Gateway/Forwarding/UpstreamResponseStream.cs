@@ -15,7 +15,7 @@ namespace LlmFleet.Gateway.Forwarding;
 /// </para>
 /// </summary>
 internal sealed class UpstreamResponseStream(Stream inner, bool isEventStream, TimeSpan firstToken, TimeSpan idle,
-    CancellationToken clientAborted, TimeProvider time, Func<bool> canRetry) : Stream
+    CancellationToken clientAborted, TimeProvider time, Func<bool> canRetry) : ReadOnlyBodyStream(inner)
 {
     private readonly UsageScanner _usage = new();
     private CancellationTokenSource? _timeout;
@@ -73,7 +73,7 @@ internal sealed class UpstreamResponseStream(Stream inner, bool isEventStream, T
         int read;
         if (!isEventStream)
         {
-            read = await inner.ReadAsync(buffer, cancellationToken);
+            read = await Inner.ReadAsync(buffer, cancellationToken);
         }
         else
         {
@@ -114,7 +114,7 @@ internal sealed class UpstreamResponseStream(Stream inner, bool isEventStream, T
         int read;
         try
         {
-            read = await inner.ReadAsync(buffer, _timeout.Token);
+            read = await Inner.ReadAsync(buffer, _timeout.Token);
         }
         catch (Exception e) when (!clientAborted.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
         {
@@ -149,39 +149,12 @@ internal sealed class UpstreamResponseStream(Stream inner, bool isEventStream, T
     private static bool StartsWithErrorEvent(ReadOnlySpan<byte> events) =>
         events.StartsWith(UsageScanner.ErrorEventPrefix) || events.StartsWith(UsageScanner.AnthropicErrorEvent);
 
-    public override int Read(byte[] buffer, int offset, int count) =>
-        ReadAsync(buffer.AsMemory(offset, count)).AsTask().GetAwaiter().GetResult();
-
-    public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
-        ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
-
     protected override void Dispose(bool disposing)
     {
         if (disposing)
         {
             _timeout?.Dispose();
-            inner.Dispose();
         }
         base.Dispose(disposing);
     }
-
-    public override bool CanRead => true;
-
-    public override bool CanSeek => false;
-
-    public override bool CanWrite => false;
-
-    public override long Length => throw new NotSupportedException();
-
-    public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
-
-    public override void Flush()
-    {
-    }
-
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-    public override void SetLength(long value) => throw new NotSupportedException();
-
-    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 }

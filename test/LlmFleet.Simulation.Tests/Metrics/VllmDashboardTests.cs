@@ -1,7 +1,3 @@
-using System.Diagnostics;
-using System.Net;
-using System.Net.Sockets;
-using System.Text.Json;
 using LlmFleet.Simulation.Tests.Hosting;
 
 namespace LlmFleet.Simulation.Tests.Metrics;
@@ -24,32 +20,13 @@ public sealed class VllmDashboardTests
         await using var twin = await Twins.StartAsync(speed: 20, o => o with { ReasoningParser = "none" });
         using var load = new CancellationTokenSource();
         var traffic = LoadAsync(twin, load.Token);
-        await using var prometheus = await Prometheus.StartAsync(prometheusPath, twin.BaseAddress);
+        await using var prometheus = await PrometheusServer.StartAsync(prometheusPath, ("vllm", new Uri(twin.BaseAddress, "metrics")));
 
         // Rates need two scrapes with traffic between them inside the window.
         var model = twin.ServedModelName;
-        for (var i = 0; i < 60 && (await prometheus.QueryAsync($"increase(vllm:request_success_total[{RateInterval}]) > 0")).Count == 0; i++)
-        {
-            await Task.Delay(500, Ct);
-        }
-
-        var empty = new List<string>();
-        using var dashboard = JsonDocument.Parse(await File.ReadAllTextAsync(TestPaths.Asset("vllm-grafana", "grafana.json"), Ct));
-        var queries = 0;
-        foreach (var panel in dashboard.RootElement.GetProperty("panels").EnumerateArray())
-        {
-            foreach (var target in panel.GetProperty("targets").EnumerateArray())
-            {
-                var expr = target.GetProperty("expr").GetString()!
-                    .Replace("$model_name", model, StringComparison.Ordinal)
-                    .Replace("$__rate_interval", RateInterval, StringComparison.Ordinal);
-                queries++;
-                if ((await prometheus.QueryAsync(expr)).Count == 0)
-                {
-                    empty.Add($"{panel.GetProperty("title").GetString()} / {target.GetProperty("refId").GetString()}: {expr}");
-                }
-            }
-        }
+        await prometheus.WaitForDataAsync($"increase(vllm:request_success_total[{RateInterval}]) > 0");
+        var (queries, empty) = await prometheus.EmptyPanelQueriesAsync(await File.ReadAllTextAsync(TestPaths.Asset("vllm-grafana", "grafana.json"), Ct),
+            expr => expr.Replace("$model_name", model, StringComparison.Ordinal).Replace("$__rate_interval", RateInterval, StringComparison.Ordinal));
         await load.CancelAsync();
         await traffic;
 
@@ -76,94 +53,5 @@ public sealed class VllmDashboardTests
             }
         });
         await Task.WhenAll(clients);
-    }
-
-    /// <summary>A real Prometheus scraping one target every second, in a temporary folder, stopped on dispose.</summary>
-    private sealed class Prometheus : IAsyncDisposable
-    {
-        private readonly Process _process;
-        private readonly string _dir;
-        private readonly HttpClient _http;
-
-        private Prometheus(Process process, string dir, Uri api)
-        {
-            _process = process;
-            _dir = dir;
-            _http = new HttpClient { BaseAddress = api, Timeout = TimeSpan.FromSeconds(10) };
-        }
-
-        public static async Task<Prometheus> StartAsync(string path, Uri target)
-        {
-            var dir = TestPaths.NewTempDirectory("llmfleet-prometheus");
-            var config = Path.Combine(dir, "prometheus.yml");
-            await File.WriteAllTextAsync(config, $"""
-                global:
-                  scrape_interval: 1s
-                scrape_configs:
-                  - job_name: vllm
-                    static_configs:
-                      - targets: ["{target.Authority}"]
-                """, Ct);
-            var port = FreePort();
-            var start = new ProcessStartInfo(path)
-            {
-                RedirectStandardOutput = true,
-                RedirectStandardError = true,
-                UseShellExecute = false,
-            };
-            foreach (var arg in new[] { $"--config.file={config}", $"--storage.tsdb.path={Path.Combine(dir, "data")}", $"--web.listen-address=127.0.0.1:{port}" })
-            {
-                start.ArgumentList.Add(arg);
-            }
-            var process = Process.Start(start)!;
-            process.BeginOutputReadLine();
-            process.BeginErrorReadLine();
-            var prometheus = new Prometheus(process, dir, new Uri($"http://127.0.0.1:{port}/"));
-            for (var i = 0; i < 100; i++)
-            {
-                try
-                {
-                    if ((await prometheus._http.GetAsync("-/ready", Ct)).StatusCode == HttpStatusCode.OK)
-                    {
-                        return prometheus;
-                    }
-                }
-                catch (HttpRequestException)
-                {
-                }
-                await Task.Delay(200, Ct);
-            }
-            await prometheus.DisposeAsync();
-            throw new InvalidOperationException("Prometheus did not become ready");
-        }
-
-        /// <summary>The instant vector or scalar an expression returns now (empty when there is no data).</summary>
-        public async Task<List<JsonElement>> QueryAsync(string expr)
-        {
-            var json = await _http.GetStringAsync("api/v1/query?query=" + Uri.EscapeDataString(expr), Ct);
-            using var body = JsonDocument.Parse(json);
-            Assert.Equal("success", body.RootElement.GetProperty("status").GetString());
-            var result = body.RootElement.GetProperty("data").GetProperty("result");
-            return result.ValueKind == JsonValueKind.Array ? [.. result.EnumerateArray().Select(e => e.Clone())] : [result.Clone()];
-        }
-
-        public async ValueTask DisposeAsync()
-        {
-            _http.Dispose();
-            if (!_process.HasExited)
-            {
-                _process.Kill();
-                await _process.WaitForExitAsync();
-            }
-            _process.Dispose();
-            Directory.Delete(_dir, recursive: true);
-        }
-
-        private static int FreePort()
-        {
-            using var listener = new TcpListener(IPAddress.Loopback, 0);
-            listener.Start();
-            return ((IPEndPoint)listener.LocalEndpoint).Port;
-        }
     }
 }
