@@ -15,7 +15,7 @@ internal sealed class ModelNameStream(Stream inner, byte[] askedJson) : ReadOnly
     /// <summary>A value longer than this is left as it is rather than held in memory.</summary>
     private const int MaxValueBytes = 1024;
 
-    private static ReadOnlySpan<byte> Key => "\"model\""u8;
+    private static ReadOnlySpan<byte> Key => ResponseModel.Key;
 
     private readonly ArrayBufferWriter<byte> _out = new(4096);
     private byte[] _pending = new byte[8192];
@@ -71,13 +71,13 @@ internal sealed class ModelNameStream(Stream inner, byte[] askedJson) : ReadOnly
             var escaped = (at > 0 ? data[at - 1] : _lastEmitted) == '\\';
             var valueStart = 0;
             var valueEnd = 0;
-            var value = escaped ? Match.None : FindValue(data, at + Key.Length, out valueStart, out valueEnd);
+            var value = escaped ? ModelValue.None : ResponseModel.FindValue(data, at + Key.Length, MaxValueBytes, out valueStart, out valueEnd);
             switch (value)
             {
-                case Match.Incomplete:
+                case ModelValue.Incomplete:
                     Emit(data[from..at]);
                     return data.Length - at;
-                case Match.Found:
+                case ModelValue.Found:
                     Emit(data[from..valueStart]);
                     Emit(askedJson);
                     from = valueEnd;
@@ -102,55 +102,6 @@ internal sealed class ModelNameStream(Stream inner, byte[] askedJson) : ReadOnly
             }
         }
         return 0;
-    }
-
-    private enum Match { None, Incomplete, Found }
-
-    /// <summary>After <c>"model"</c>: optional spaces, a colon, optional spaces, a JSON string.</summary>
-    private static Match FindValue(ReadOnlySpan<byte> data, int i, out int valueStart, out int valueEnd)
-    {
-        valueStart = valueEnd = 0;
-        i = SkipSpaces(data, i);
-        if (i == data.Length)
-        {
-            return Match.Incomplete;
-        }
-        if (data[i] != ':')
-        {
-            return Match.None;
-        }
-        i = SkipSpaces(data, i + 1);
-        if (i == data.Length)
-        {
-            return Match.Incomplete;
-        }
-        if (data[i] != '"')
-        {
-            return Match.None;
-        }
-        valueStart = i;
-        for (var j = i + 1; j < data.Length && j - i <= MaxValueBytes; j++)
-        {
-            if (data[j] == '\\')
-            {
-                j++;
-            }
-            else if (data[j] == '"')
-            {
-                valueEnd = j + 1;
-                return Match.Found;
-            }
-        }
-        return data.Length - i <= MaxValueBytes ? Match.Incomplete : Match.None;
-    }
-
-    private static int SkipSpaces(ReadOnlySpan<byte> data, int i)
-    {
-        while (i < data.Length && data[i] is (byte)' ' or (byte)'\t' or (byte)'\r' or (byte)'\n')
-        {
-            i++;
-        }
-        return i;
     }
 
     private void Emit(ReadOnlySpan<byte> bytes)
