@@ -73,7 +73,9 @@ public sealed class AlertLifecycleTests
         var load = fleet.LoadAsync(count: 8, concurrency: 8, maxTokens: 400, content: string.Join(' ', Enumerable.Repeat("context", 20)));
         var kv = await fleet.WaitForAlertAsync(AlertRules.KvCachePressure.Name, 1);
         var preempt = await fleet.WaitForAlertAsync(AlertRules.Preemptions.Name, 1);
-        var snapshot = await fleet.FleetAsync();
+        // The two alerts fire at different scrapes; diagnose needs both signals in one snapshot while the load runs.
+        var snapshot = await fleet.WaitForFleetAsync(
+            f => DiagnosisRules.Run(f).Findings.Any(x => x.Rule == "kv_cache_exhausted"), "a snapshot with preemptions and a full KV cache");
         var finding = DiagnosisRules.Run(snapshot).Findings.FirstOrDefault(f => f.Rule == "kv_cache_exhausted");
 
         Assert.Contains("KV cache", kv.Evidence);
