@@ -90,12 +90,13 @@ internal sealed class PrometheusServer : IAsyncDisposable
     }
 
     /// <summary>Each panel's queries of a Grafana dashboard JSON, with <paramref name="substitute"/> applied, that
-    /// return no data now ("panel / refId: expr"); and how many queries there were.</summary>
+    /// still return no data after 30 s of asking again ("panel / refId: expr"); and how many queries there were.
+    /// Asking again matters because Prometheus spreads its targets' first scrapes over the interval, so a rate over
+    /// one exporter may need a scrape more than a rate over another.</summary>
     public async Task<(int Queries, List<string> Empty)> EmptyPanelQueriesAsync(string dashboardJson, Func<string, string> substitute)
     {
         using var dashboard = JsonDocument.Parse(dashboardJson);
-        var empty = new List<string>();
-        var queries = 0;
+        var pending = new List<(string Label, string Expr)>();
         foreach (var panel in dashboard.RootElement.GetProperty("panels").EnumerateArray())
         {
             if (!panel.TryGetProperty("targets", out var targets))
@@ -105,14 +106,27 @@ internal sealed class PrometheusServer : IAsyncDisposable
             foreach (var target in targets.EnumerateArray())
             {
                 var expr = substitute(target.GetProperty("expr").GetString()!);
-                queries++;
-                if ((await QueryAsync(expr)).Count == 0)
-                {
-                    empty.Add($"{panel.GetProperty("title").GetString()} / {target.GetProperty("refId").GetString()}: {expr}");
-                }
+                pending.Add(($"{panel.GetProperty("title").GetString()} / {target.GetProperty("refId").GetString()}: {expr}", expr));
             }
         }
-        return (queries, empty);
+        var queries = pending.Count;
+        for (var attempt = 0; pending.Count > 0 && attempt < 60; attempt++)
+        {
+            if (attempt > 0)
+            {
+                await Task.Delay(500, Ct);
+            }
+            var stillEmpty = new List<(string Label, string Expr)>();
+            foreach (var query in pending)
+            {
+                if ((await QueryAsync(query.Expr)).Count == 0)
+                {
+                    stillEmpty.Add(query);
+                }
+            }
+            pending = stillEmpty;
+        }
+        return (queries, [.. pending.Select(q => q.Label)]);
     }
 
     public async ValueTask DisposeAsync()
