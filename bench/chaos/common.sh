@@ -22,6 +22,8 @@ pg_up() { runuser -u postgres -- "$PG_BIN/pg_ctl" -D "$PG_DATA" -w -l "$PG_DATA/
 # pg_down: an immediate stop, as a crash: connections are cut, nothing is flushed politely.
 pg_down() { [ -n "${PG_DATA:-}" ] && runuser -u postgres -- "$PG_BIN/pg_ctl" -D "$PG_DATA" -m immediate stop >/dev/null 2>&1 || true; }
 ledger_rows() { psql -h 127.0.0.1 -p "$PG_PORT" -U llmfleet -d fleet -tAc "SELECT count(*) FROM usage_ledger"; }
+# metric_sum PORT NAME: the sum of a counter over all its label sets on the gateway's /metrics (0 when absent).
+metric_sum() { curl -s "http://127.0.0.1:$1/metrics" | awk -v n="$2" '$1 == n || index($1, n "{") == 1 {s += $2} END {printf "%.0f\n", s}'; }
 
 # write_fleet PORT [STORE]: fleet.yaml in the work folder, one model on the twin started by start_sim.
 write_fleet() {
