@@ -62,9 +62,12 @@ public sealed class FaultTests
     [Fact]
     public async Task Slow_Three_MakesStepsThreeTimesLonger()
     {
-        await using var twin = await Twins.StartSmallAsync(65_536, new LinearStepTime(0.01, 0, 0), speed: 1);
+        // Steps of 40 ms, not 10: the latency is measured in real time, and a loaded machine adds the same few
+        // milliseconds of scheduling to every step, which pulls the ratio towards 1 (with 10 ms steps it fell below 2.4
+        // once, at a load average of 36).
+        await using var twin = await Twins.StartSmallAsync(65_536, new LinearStepTime(0.04, 0, 0), speed: 1);
         using var http = Twins.Http(twin);
-        var request = Prompts.ChatJson("Hi", 30);
+        var request = Prompts.ChatJson("Hi", 12);
 
         var normal = await MeanInterTokenLatencyAsync(http, request);
         await http.SendAsync(Sse.Post("sim/faults", """{"slow":3}"""), Ct);
