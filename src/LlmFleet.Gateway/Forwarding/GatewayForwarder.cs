@@ -146,21 +146,31 @@ internal sealed partial class GatewayForwarder(
                 var span = spans.Enabled ? spans.Start(context, request, backend) : null;
                 exchange.BeginAttempt(context, backend, span);
                 var attemptStart = time.GetTimestamp();
-                backend.State.Begin();
-                ForwarderError error;
+                bool done;
                 try
                 {
-                    error = await forwarder.SendAsync(context, backend.State.Prefix, invoker.Invoker, request.ServingPool.ForwarderConfig, exchange);
+                    backend.State.Begin();
+                    ForwarderError error;
+                    try
+                    {
+                        error = await forwarder.SendAsync(context, backend.State.Prefix, invoker.Invoker, request.ServingPool.ForwarderConfig, exchange);
+                    }
+                    finally
+                    {
+                        backend.State.End();
+                    }
+                    metrics.UpstreamLatency(pool, backend.State, time.GetElapsedTime(attemptStart));
+                    done = await ConcludeAsync(context, request, exchange, backend, error);
+                    if (span is not null)
+                    {
+                        EndSpan(span, exchange, attemptStart, error);
+                    }
                 }
-                finally
+                catch (Exception e) when (span is not null)
                 {
-                    backend.State.End();
-                }
-                metrics.UpstreamLatency(pool, backend.State, time.GetElapsedTime(attemptStart));
-                var done = await ConcludeAsync(context, request, exchange, backend, error);
-                if (span is not null)
-                {
-                    EndSpan(span, exchange, attemptStart, error);
+                    // The span is exported only once ended; an attempt that throws ends it with the exception's type.
+                    spans.End(span, exchange.UpstreamStatus, null, null, attemptStart, 0, e.GetType().FullName);
+                    throw;
                 }
                 if (done)
                 {
