@@ -3,12 +3,14 @@
 #   docker build -t llmfleet:$(sed -n 's:.*<Version>\(.*\)</Version>.*:\1:p' Directory.Build.props) \
 #     --build-arg VERSION=$(sed -n 's:.*<Version>\(.*\)</Version>.*:\1:p' Directory.Build.props) \
 #     --build-arg SOURCE_REVISION=$(git rev-parse HEAD) .
-# The build stage runs eng/release.sh, the same script and command CI runs, so CI proves this stage builds; the final
-# stage holds only that self-contained binary on the small base with the native libraries .NET needs.
+# The build stage runs eng/release.sh, the same script and command CI runs, so CI proves this stage builds: a Native AOT
+# binary for the image's own platform, which needs a C toolchain and zlib. The final stage holds only that binary on
+# the small base with the native libraries .NET needs.
 
 FROM mcr.microsoft.com/dotnet/sdk:10.0 AS build
 ARG TARGETARCH=amd64
 ARG SOURCE_REVISION=
+RUN apt-get update && apt-get install -y --no-install-recommends gcc libc6-dev zlib1g-dev && rm -rf /var/lib/apt/lists/*
 WORKDIR /src
 COPY . .
 RUN rid=linux-$([ "$TARGETARCH" = arm64 ] && echo arm64 || echo x64) \

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Release binaries: one self-contained, single-file, ReadyToRun `llmfleet` per platform, an archive of each and
-# SHA256SUMS over the archives. Needs only the .NET SDK (global.json) and the NuGet feed it restores from.
+# Release binaries: one self-contained, single-file `llmfleet` per platform, an archive of each and SHA256SUMS over
+# the archives. Needs the .NET SDK (global.json), the NuGet feed it restores from and, for the build machine's own
+# Linux platform, a C toolchain (clang or gcc) and zlib1g-dev.
 #
 #   eng/release.sh                 # every platform below
 #   eng/release.sh linux-x64       # only the ones named
@@ -9,13 +10,13 @@
 #   <rid>/llmfleet[.exe]   llmfleet-<version>-<rid>.tar.gz (.zip for Windows)   SHA256SUMS
 # The Dockerfile and CI run this same script, so CI proves the image's build step.
 #
-# ReadyToRun per assembly, not composite: the SDK's default for single-file, one composite image of the framework and
-# every library, made the binary 44 MB larger and its build several times longer for the same start-up
-# (docs/benchmarks.md, "startup"); the framework's assemblies come compiled ReadyToRun in the runtime pack.
-#
-# ReadyToRun, not Native AOT: the CLI's libraries (Spectre.Console.Cli, YamlDotNet, the Kubernetes client, YARP)
-# reflect over types that trimming would remove. A platform whose runtime pack the feed does not serve is skipped
-# with a message; any other failure stops the script.
+# Native AOT for the Linux platform the script runs on (linux-x64 on a linux-x64 machine, linux-arm64 in an arm64
+# image build): `llmfleet models` starts in a third of the ReadyToRun binary's time (docs/benchmarks.md, "startup").
+# Native AOT cannot cross-compile to another OS, nor to another architecture without a cross toolchain, so the other
+# platforms get ReadyToRun per assembly (not composite: one composite image of the framework and every library made
+# the binary 44 MB larger and its build several times longer for 15 % of start-up). LLMFLEET_RELEASE_AOT=0 builds
+# ReadyToRun everywhere. A platform whose runtime pack the feed does not serve is skipped with a message; any other
+# failure stops the script.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 all=(linux-x64 linux-arm64 osx-arm64 win-x64)
@@ -35,15 +36,32 @@ done
 extra=()
 [ -n "${SOURCE_REVISION:-}" ] && extra+=("-p:SourceRevisionId=$SOURCE_REVISION")
 
+case "$(uname -s)-$(uname -m)" in
+  Linux-x86_64) host=linux-x64 ;;
+  Linux-aarch64) host=linux-arm64 ;;
+  *) host= ;;
+esac
+
 mkdir -p "$out"
 built=() skipped=()
 for rid in "${rids[@]}"; do
   echo "== llmfleet $version for $rid"
   rm -rf "${out:?}/$rid"
+  if [ "$rid" = "$host" ] && [ "${LLMFLEET_RELEASE_AOT:-1}" != 0 ]; then
+    # The native linker step needs a C compiler and zlib; say so before a long build fails at its end.
+    if ! command -v clang >/dev/null 2>&1 && ! command -v gcc >/dev/null 2>&1; then
+      echo "error: Native AOT for $rid needs clang or gcc and zlib1g-dev (apt-get install gcc libc6-dev zlib1g-dev); LLMFLEET_RELEASE_AOT=0 builds ReadyToRun instead" >&2
+      exit 1
+    fi
+    mode=(-p:PublishAot=true)
+  else
+    mode=(-p:PublishSingleFile=true -p:PublishReadyToRun=true -p:PublishReadyToRunComposite=false -p:IncludeNativeLibrariesForSelfExtract=true)
+  fi
+  echo "   ${mode[0]#-p:}"
+  # Intermediates of another mode (ReadyToRun, composite, AOT) share this folder, and the SDK has reused stale ones.
+  rm -rf "${LLMFLEET_ARTIFACTS:-$root/artifacts}"/obj/*/release_"$rid"
   log=$(mktemp)
-  if dotnet publish "$root/src/LlmFleet.Cli" -c Release -r "$rid" --self-contained \
-      -p:PublishSingleFile=true -p:PublishReadyToRun=true -p:PublishReadyToRunComposite=false \
-      -p:IncludeNativeLibrariesForSelfExtract=true \
+  if dotnet publish "$root/src/LlmFleet.Cli" -c Release -r "$rid" --self-contained "${mode[@]}" \
       -p:DebugType=none -p:PublishDocumentationFile=false -p:PublishReferencesDocumentationFiles=false ${extra[@]+"${extra[@]}"} -o "$out/$rid" >"$log" 2>&1; then
     :
   elif grep -qE 'error NU110[12]' "$log"; then

@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using LlmFleet.Catalog;
 using LlmFleet.Cli.Commands.Cost;
 using LlmFleet.Cli.Commands.Models;
@@ -10,6 +11,9 @@ namespace LlmFleet.Cli;
 /// <summary>The <c>llmfleet</c> command tree. Each command lives in its own file under <c>Commands/</c>.</summary>
 public static class LlmFleetApp
 {
+    // Spectre.Console.Cli binds settings by reflection; the AOT build roots this assembly and Spectre's, and the CLI's
+    // tests run against that binary (LLMFLEET_TEST_CLI).
+    [UnconditionalSuppressMessage("AOT", "IL3050", Justification = "Settings types are rooted; no generic instance is made at run time.")]
     public static async Task<int> RunAsync(string[] args, CliConsole console, CancellationToken cancellationToken = default)
     {
         var services = new ServiceCollection();

@@ -1,4 +1,5 @@
 using LlmFleet.Cli;
 using LlmFleet.Cli.Infrastructure;
 
+EmbeddedNativeLibraries.Register();
 return await LlmFleetApp.RunAsync(args, CliConsole.System());

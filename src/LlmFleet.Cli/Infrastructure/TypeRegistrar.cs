@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using Microsoft.Extensions.DependencyInjection;
 using Spectre.Console.Cli;
 using Spectre.Console.Cli.Help;
@@ -16,6 +17,7 @@ internal sealed class TypeRegistrar(IServiceCollection services) : ITypeRegistra
 
     public ITypeResolver Build() => new TypeResolver(services.BuildServiceProvider());
 
+    [UnconditionalSuppressMessage("Trimming", "IL2067", Justification = "Spectre registers the CLI's own command types and its own services; the AOT build roots both assemblies (LlmFleet.Cli.csproj).")]
     public void Register(Type service, Type implementation) => services.AddSingleton(service, implementation);
 
     public void RegisterInstance(Type service, object implementation)

@@ -115,18 +115,19 @@ public static class FleetConfigLoader
     {
         var backends = new List<BackendConfig>();
         var kubernetes = m.Backends?.Kubernetes?.Validate($"{at}.backends.kubernetes", errors);
-        if (m.Backends is not { Count: > 0 } && m.Backends?.Kubernetes is null)
+        var listed = m.Backends?.Urls ?? [];
+        if (listed.Count == 0 && m.Backends?.Kubernetes is null)
         {
             errors.Add($"{at}.backends: at least one backend is required");
         }
-        else if (m.Backends.Count > MaxBackendsPerModel)
+        else if (listed.Count > MaxBackendsPerModel)
         {
             errors.Add($"{at}.backends: at most {MaxBackendsPerModel} backends per model");
         }
         var urls = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
-        for (var j = 0; j < (m.Backends?.Count ?? 0); j++)
+        for (var j = 0; j < listed.Count; j++)
         {
-            var b = m.Backends![j];
+            var b = listed[j];
             var bat = $"{at}.backends[{j}]";
             if (b.Url is null || !IsHttpUrl(b.Url, allowPath: false))
             {

@@ -12,11 +12,12 @@ namespace LlmFleet.Gateway.Configuration;
 /// </summary>
 public sealed class FleetYaml
 {
-    private static readonly IDeserializer Deserializer = new DeserializerBuilder()
+    private static readonly IDeserializer Deserializer = new StaticDeserializerBuilder(new FleetYamlContext())
         .WithNamingConvention(UnderscoredNamingConvention.Instance)
+        .WithNodeDeserializer(new UntypedSequenceDeserializer(), where => where.OnTop())
         .Build();
 
-    private static readonly ISerializer Serializer = new SerializerBuilder()
+    private static readonly ISerializer Serializer = new StaticSerializerBuilder(new FleetYamlContext())
         .WithNamingConvention(UnderscoredNamingConvention.Instance)
         .ConfigureDefaultValuesHandling(DefaultValuesHandling.OmitNull)
         .DisableAliases()
@@ -95,9 +96,14 @@ public sealed class ModelYaml
     public PricesYaml? Prices { get; set; }
 }
 
-/// <summary><c>backends:</c> is a list of URLs, or a mapping <c>{ kubernetes: {...} }</c> (then the list is empty).</summary>
-public sealed class BackendsYaml : List<BackendYaml>, IYamlConvertible
+/// <summary><c>backends:</c> is a list of URLs, or a mapping <c>{ kubernetes: {...} }</c> (then the list is empty).
+/// Not a list itself: YamlDotNet's generated code cannot describe a type with an indexer.</summary>
+public sealed class BackendsYaml : IYamlConvertible
 {
+    [YamlIgnore]
+    public List<BackendYaml> Urls { get; init; } = [];
+
+    [YamlIgnore]
     public KubernetesBackendsYaml? Kubernetes { get; set; }
 
     public void Read(IParser parser, Type expectedType, ObjectDeserializer nestedObjectDeserializer)
@@ -106,7 +112,7 @@ public sealed class BackendsYaml : List<BackendYaml>, IYamlConvertible
         ArgumentNullException.ThrowIfNull(nestedObjectDeserializer);
         if (parser.Current is YamlDotNet.Core.Events.SequenceStart)
         {
-            AddRange((List<BackendYaml>?)nestedObjectDeserializer(typeof(List<BackendYaml>)) ?? []);
+            Urls.AddRange((List<BackendYaml>?)nestedObjectDeserializer(typeof(List<BackendYaml>)) ?? []);
         }
         else
         {
@@ -117,13 +123,14 @@ public sealed class BackendsYaml : List<BackendYaml>, IYamlConvertible
     public void Write(IEmitter emitter, ObjectSerializer nestedObjectSerializer)
     {
         ArgumentNullException.ThrowIfNull(nestedObjectSerializer);
-        nestedObjectSerializer(Kubernetes is null ? new List<BackendYaml>(this) : new DiscoveredBackendsYaml { Kubernetes = Kubernetes });
+        nestedObjectSerializer(Kubernetes is null ? Urls : new DiscoveredBackendsYaml { Kubernetes = Kubernetes });
     }
+}
 
-    private sealed class DiscoveredBackendsYaml
-    {
-        public KubernetesBackendsYaml? Kubernetes { get; set; }
-    }
+/// <summary>The mapping form of <c>backends:</c>.</summary>
+public sealed class DiscoveredBackendsYaml
+{
+    public KubernetesBackendsYaml? Kubernetes { get; set; }
 }
 
 public sealed class BackendYaml

@@ -1,3 +1,5 @@
+using System.Buffers;
+using System.Globalization;
 using System.Text.Json;
 
 namespace LlmFleet.Gateway.Configuration;
@@ -57,7 +59,7 @@ public static class JwtConfigParser
                 case "defaults":
                     foreach (var (term, value) in Terms(v, at, errors))
                     {
-                        var json = JsonSerializer.SerializeToElement(value);
+                        var json = ToJson(value);
                         var expected = term == JwtTerms.Subject ? "no default (every token names its subject)" : JwtTerms.Check(term, json);
                         if (expected is not null)
                         {
@@ -103,6 +105,49 @@ public static class JwtConfigParser
             _ => (IReadOnlyList<string>?)null,
         };
         return list ?? Missing<IReadOnlyList<string>>(at, "the audience tokens must name (`aud`): a string or a list", errors);
+    }
+
+    /// <summary>A YAML value (a scalar's text, a sequence or a mapping, as the YAML reader gives them) as the JSON a
+    /// token's claim would hold, so one check serves defaults and claims; written by hand, not reflected.</summary>
+    private static JsonElement ToJson(object? value)
+    {
+        var buffer = new ArrayBufferWriter<byte>();
+        using (var writer = new Utf8JsonWriter(buffer))
+        {
+            Write(writer, value);
+        }
+        using var document = JsonDocument.Parse(buffer.WrittenMemory);
+        return document.RootElement.Clone();
+
+        static void Write(Utf8JsonWriter writer, object? value)
+        {
+            switch (value)
+            {
+                case null:
+                    writer.WriteNullValue();
+                    break;
+                case IDictionary<object, object> map:
+                    writer.WriteStartObject();
+                    foreach (var (k, v) in map)
+                    {
+                        writer.WritePropertyName(Convert.ToString(k, CultureInfo.InvariantCulture) ?? "");
+                        Write(writer, v);
+                    }
+                    writer.WriteEndObject();
+                    break;
+                case IEnumerable<object> items:
+                    writer.WriteStartArray();
+                    foreach (var item in items)
+                    {
+                        Write(writer, item);
+                    }
+                    writer.WriteEndArray();
+                    break;
+                default:
+                    writer.WriteStringValue(Convert.ToString(value, CultureInfo.InvariantCulture));
+                    break;
+            }
+        }
     }
 
     private static IEnumerable<(string Term, object? Value)> Terms(object? value, string at, List<string> errors)

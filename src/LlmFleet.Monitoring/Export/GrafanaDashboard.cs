@@ -53,7 +53,7 @@ public static class GrafanaDashboard
             var targets = new JsonArray();
             for (var t = 0; t < exprs.Length; t++)
             {
-                targets.Add(new JsonObject
+                targets.Add((JsonNode)new JsonObject
                 {
                     ["refId"] = ((char)('A' + t)).ToString(),
                     ["expr"] = exprs[t],
@@ -61,7 +61,7 @@ public static class GrafanaDashboard
                     ["datasource"] = DataSource(),
                 });
             }
-            panels.Add(new JsonObject
+            panels.Add((JsonNode)new JsonObject
             {
                 ["id"] = i + 1,
                 ["type"] = "timeseries",

@@ -20,8 +20,7 @@ internal static class GatewayConfig
 
     public static string WithUrls(VllmServer server, IEnumerable<string> backendUrls, DeployRequest request)
     {
-        var backends = new BackendsYaml();
-        backends.AddRange(backendUrls.Select(url => new BackendYaml { Url = url, ServedModel = server.Model }));
+        var backends = new BackendsYaml { Urls = [.. backendUrls.Select(url => new BackendYaml { Url = url, ServedModel = server.Model })] };
         return Write(server, backends, request);
     }
 

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Text.Json.Serialization.Metadata;
 
 namespace LlmFleet.Planning.Data;
 
@@ -6,8 +7,6 @@ namespace LlmFleet.Planning.Data;
 /// (<c>Calibration/engines.json</c>).</summary>
 internal static class EmbeddedData
 {
-    private static readonly JsonSerializerOptions SnakeCase = new() { PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower };
-
     /// <exception cref="InvalidDataException">The file is not embedded.</exception>
     public static JsonDocument Parse(string path)
     {
@@ -18,10 +17,10 @@ internal static class EmbeddedData
     }
 
     /// <summary>The array under <paramref name="property"/>, each element read as a <typeparamref name="T"/> from its
-    /// snake_case keys.</summary>
-    public static List<T> ReadList<T>(string path, string property)
+    /// snake_case keys (<paramref name="type"/> comes from <see cref="PlanningDataJsonContext"/>).</summary>
+    public static List<T> ReadList<T>(string path, string property, JsonTypeInfo<T> type)
     {
         using var doc = Parse(path);
-        return [.. doc.RootElement.GetProperty(property).EnumerateArray().Select(e => e.Deserialize<T>(SnakeCase)!)];
+        return [.. doc.RootElement.GetProperty(property).EnumerateArray().Select(e => e.Deserialize(type)!)];
     }
 }

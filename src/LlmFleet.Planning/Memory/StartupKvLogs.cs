@@ -92,5 +92,5 @@ public static class StartupKvLogs
     public static double? BudgetErrorGib(StartupKvLog log, StartupKvPrediction p) =>
         log.AvailableKvGib is { } logged ? p.AvailableKvGib - logged : null;
 
-    private static List<StartupKvLog> Load() => EmbeddedData.ReadList<StartupKvLog>("Calibration/vllm-startup-kv.json", "logs");
+    private static List<StartupKvLog> Load() => EmbeddedData.ReadList("Calibration/vllm-startup-kv.json", "logs", PlanningDataJsonContext.Default.StartupKvLog);
 }

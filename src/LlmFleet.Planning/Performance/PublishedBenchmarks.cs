@@ -71,5 +71,5 @@ public static class PublishedBenchmarks
         : predicted / b.Value - 1;
 
     private static List<PublishedBenchmark> Load() =>
-        EmbeddedData.ReadList<PublishedBenchmark>("Calibration/published-benchmarks.json", "benchmarks");
+        EmbeddedData.ReadList("Calibration/published-benchmarks.json", "benchmarks", PlanningDataJsonContext.Default.PublishedBenchmark);
 }

@@ -1,4 +1,9 @@
+using System.ClientModel;
+using System.Text.Json;
+using LlmFleet.Cli.Tests.Keys;
 using LlmFleet.Cli.Tests.Version;
+using OpenAI;
+using OpenAI.Chat;
 
 namespace LlmFleet.Cli.Tests.Install;
 
@@ -11,11 +16,7 @@ public sealed class ReleaseBinaryTests
     [Fact]
     public async Task LinuxX64Binary_WithoutDotnet_RunsModelsAndVersion()
     {
-        Assert.SkipUnless(OperatingSystem.IsLinux() && System.Runtime.InteropServices.RuntimeInformation.OSArchitecture == System.Runtime.InteropServices.Architecture.X64,
-            "the linux-x64 binary runs only on linux-x64");
-        var binary = Path.Combine(ReleaseDirectory(), "linux-x64", "llmfleet");
-        Assert.SkipUnless(File.Exists(binary), $"{binary} is not built: run eng/release.sh linux-x64 first (.ci/run does)");
-
+        var binary = Binary();
         var empty = TestPaths.NewTempDirectory("llmfleet-nodotnet");
         try
         {
@@ -33,6 +34,65 @@ public sealed class ReleaseBinaryTests
         {
             Directory.Delete(empty, recursive: true);
         }
+    }
+
+    /// <summary>
+    /// What the image runs: the binary's gateway in front of the binary's vLLM twin, keys and usage ledger in SQLite
+    /// (whose native library the binary carries), the official OpenAI client plain and streaming, still with no .NET.
+    /// </summary>
+    [Fact]
+    public async Task LinuxX64Binary_ServesAGatewayWithKeysAndLedger_ToTheOpenAiClient()
+    {
+        var binary = Binary();
+        var home = TestPaths.NewTempDirectory("llmfleet-nodotnet-home");
+        var environment = new Dictionary<string, string?> { ["PATH"] = home, ["HOME"] = home, ["DOTNET_ROOT"] = home };
+        var limit = TimeSpan.FromMinutes(1);
+        try
+        {
+            await using var twin = RunningProgram.Start(binary, ["sim", "glm-5.2", "--port", "0", "--served-model-name", "glm-5.2", "--speed", "0"], environment);
+            var backend = await twin.ListeningAsync(limit);
+            var config = FleetFile.Write(backend.GetLeftPart(UriPartial.Authority), "glm-5.2");
+            var created = await ProgramRun.RunAsync(binary, ["keys", "create", "--config", config, "--name", "app", "--json"], limit, environment, clearEnvironment: true);
+            Assert.True(created.ExitCode == 0, created.Error);
+            var key = JsonDocument.Parse(created.Output).RootElement.GetProperty("key").GetString()!;
+            await using var gateway = RunningProgram.Start(binary, ["serve", "--config", config], environment);
+            var endpoint = new Uri(await gateway.ListeningAsync(limit), "/v1");
+
+            var chat = new OpenAIClient(new ApiKeyCredential(key), new OpenAIClientOptions { Endpoint = endpoint }).GetChatClient("glm");
+            var options = new ChatCompletionOptions { MaxOutputTokenCount = 8 };
+            ChatCompletion answer = await chat.CompleteChatAsync([new UserChatMessage("Say hi.")], options, TestContext.Current.CancellationToken);
+            Assert.NotEmpty(answer.Content[0].Text);
+            var streamed = new List<string>();
+            await foreach (var update in chat.CompleteChatStreamingAsync([new UserChatMessage("Say hi.")], options, TestContext.Current.CancellationToken))
+            {
+                streamed.AddRange(update.ContentUpdate.Select(c => c.Text));
+            }
+            Assert.NotEmpty(string.Concat(streamed));
+
+            // The ledger reaches the store within its flush interval; `usage` from the binary reads it back.
+            var requests = 0L;
+            for (var tries = 0; tries < 100 && requests < 2; tries++)
+            {
+                await Task.Delay(100, TestContext.Current.CancellationToken);
+                var usage = await ProgramRun.RunAsync(binary, ["usage", "--config", config, "--json"], limit, environment, clearEnvironment: true);
+                Assert.True(usage.ExitCode == 0, usage.Error);
+                requests = JsonDocument.Parse(usage.Output).RootElement.EnumerateArray().Sum(row => row.GetProperty("requests").GetInt64());
+            }
+            Assert.True(requests == 2, $"ledger rows: {requests}\n{gateway.Printed}");
+        }
+        finally
+        {
+            Directory.Delete(home, recursive: true);
+        }
+    }
+
+    private static string Binary()
+    {
+        Assert.SkipUnless(OperatingSystem.IsLinux() && System.Runtime.InteropServices.RuntimeInformation.OSArchitecture == System.Runtime.InteropServices.Architecture.X64,
+            "the linux-x64 binary runs only on linux-x64");
+        var binary = Path.Combine(ReleaseDirectory(), "linux-x64", "llmfleet");
+        Assert.SkipUnless(File.Exists(binary), $"{binary} is not built: run eng/release.sh linux-x64 first (.ci/run does)");
+        return binary;
     }
 
     /// <summary>Where eng/release.sh writes, by the same rule.</summary>

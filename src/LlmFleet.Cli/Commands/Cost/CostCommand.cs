@@ -144,29 +144,12 @@ internal sealed class CostCommand(CliConsole console) : Command<CostCommand.Sett
         }
         if (s.Json)
         {
-            CliJson.Write(console, new
-            {
-                model = model.Id,
-                quantization = s.Quant,
-                gpu = hardware.Id,
-                gpus_per_replica = plan.Gpus,
-                concurrency_per_replica = streams,
-                concurrency_basis = s.Concurrency is null ? "goodput" : "--concurrency",
-                stream_tokens_per_second = output / streams,
-                mtp_acceptance = plan.MtpAcceptance,
-                min_stream_tokens_per_second = s.MinStreamTps,
-                max_ttft_seconds = s.MaxTtft,
-                replica_output_tokens_per_second = replica.OutputTokensPerSecond,
-                replica_prefill_tokens_per_second = replica.PrefillTokensPerSecond,
-                api = assumptions.Api,
-                hybrid_spill = CostOptions.HybridSpill,
-                rental_per_gpu_hour_usd = assumptions.Rental.For(assumptions.RentalClass),
-                report.TokensPerMonth,
-                report.Replicas,
-                report.Options,
-                report.BreakEvenMonths,
-                report.Recommendation,
-            });
+            CliJson.Write(console, new CostJson(
+                model.Id, s.Quant, hardware.Id, plan.Gpus, streams, s.Concurrency is null ? "goodput" : "--concurrency",
+                output / streams, plan.MtpAcceptance, s.MinStreamTps, s.MaxTtft,
+                replica.OutputTokensPerSecond, replica.PrefillTokensPerSecond, assumptions.Api, CostOptions.HybridSpill,
+                assumptions.Rental.For(assumptions.RentalClass),
+                report.TokensPerMonth, report.Replicas, report.Options, report.BreakEvenMonths, report.Recommendation), CliJson.Context.CostJson);
             return ExitCodes.Success;
         }
         Render(report, model.Id, plan, streams, output, assumptions, s);
@@ -281,3 +264,27 @@ internal sealed class CostCommand(CliConsole console) : Command<CostCommand.Sett
 
     private static string Usd(double v) => v.ToString("$#,0", CultureInfo.InvariantCulture);
 }
+
+/// <summary>What <c>llmfleet cost --json</c> prints: the replica the comparison rests on, the API and rental prices
+/// assumed, then the report.</summary>
+internal sealed record CostJson(
+    string Model,
+    string Quantization,
+    string Gpu,
+    int GpusPerReplica,
+    int ConcurrencyPerReplica,
+    string ConcurrencyBasis,
+    double StreamTokensPerSecond,
+    double MtpAcceptance,
+    double MinStreamTokensPerSecond,
+    double MaxTtftSeconds,
+    double ReplicaOutputTokensPerSecond,
+    double ReplicaPrefillTokensPerSecond,
+    ApiPrice Api,
+    string HybridSpill,
+    double RentalPerGpuHourUsd,
+    double TokensPerMonth,
+    ReplicaNeed Replicas,
+    IReadOnlyList<CostOption> Options,
+    IReadOnlyDictionary<string, int?> BreakEvenMonths,
+    Recommendation Recommendation);

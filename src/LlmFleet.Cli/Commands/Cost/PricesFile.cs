@@ -53,7 +53,7 @@ internal sealed class PricesFile
         {
             throw new UsageException($"prices file '{path}' does not exist");
         }
-        var deserializer = new DeserializerBuilder().WithNamingConvention(UnderscoredNamingConvention.Instance).Build();
+        var deserializer = new StaticDeserializerBuilder(new PricesFileContext()).WithNamingConvention(UnderscoredNamingConvention.Instance).Build();
         try
         {
             return deserializer.Deserialize<PricesFile?>(File.ReadAllText(path)) ?? new PricesFile();
@@ -100,3 +100,11 @@ internal sealed class PricesFile
         };
     }
 }
+
+/// <summary>The shapes of a prices file, for YamlDotNet's generated (not reflected) reader.</summary>
+[YamlStaticContext]
+[YamlSerializable(typeof(PricesFile))]
+[YamlSerializable(typeof(PricesFile.RentalSection))]
+[YamlSerializable(typeof(PricesFile.ApiSection))]
+[YamlSerializable(typeof(PricesFile.OpsSection))]
+public sealed partial class PricesFileContext : StaticContext;

@@ -60,7 +60,7 @@ internal sealed class DoctorCommand(CliConsole console) : AsyncCommand<DoctorCom
         if (settings.Json)
         {
             var smi = await doctor.NvidiaSmiAsync();
-            CliJson.Write(console, new DoctorJson(report.Ok, report.Checks, report.SkippedChecks, smi.RawQuery, smi.RawBanner));
+            CliJson.Write(console, new DoctorJson(report.Ok, report.Checks, report.SkippedChecks, smi.RawQuery, smi.RawBanner), CliJson.Context.DoctorJson);
         }
         else
         {

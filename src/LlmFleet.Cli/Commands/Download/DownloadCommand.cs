@@ -105,7 +105,7 @@ internal sealed class DownloadCommand(CliConsole console, TimeProvider time) : A
         }
         if (settings.Json)
         {
-            CliJson.Write(console, report);
+            CliJson.Write(console, report, CliJson.Context.DownloadReport);
             return ExitCodes.Success;
         }
         var c = CultureInfo.InvariantCulture;

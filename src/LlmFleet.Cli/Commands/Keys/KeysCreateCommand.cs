@@ -92,7 +92,7 @@ internal sealed class KeysCreateCommand(CliConsole console, TimeProvider time) :
         var created = await (await fleet.AdministrationAsync(time, cancellationToken)).CreateAsync(spec, cancellationToken);
         if (settings.Json)
         {
-            CliJson.Write(console, created);
+            CliJson.Write(console, created, CliJson.Context.KeyView);
         }
         else
         {

@@ -13,7 +13,7 @@ internal sealed class KeysListCommand(CliConsole console, TimeProvider time) : A
         var keys = await (await fleet.AdministrationAsync(time, cancellationToken)).ListAsync(cancellationToken);
         if (settings.Json)
         {
-            CliJson.Write(console, keys);
+            CliJson.Write(console, keys, CliJson.Context.IReadOnlyListKeyView);
             return ExitCodes.Success;
         }
         var table = new Table().Border(TableBorder.Rounded)

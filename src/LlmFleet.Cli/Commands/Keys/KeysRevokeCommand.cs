@@ -14,7 +14,7 @@ internal sealed class KeysRevokeCommand(CliConsole console, TimeProvider time) :
             ?? throw new UsageException($"no key with id or name '{settings.Key}' (see `llmfleet keys list`)");
         if (settings.Json)
         {
-            CliJson.Write(console, key);
+            CliJson.Write(console, key, CliJson.Context.KeyView);
         }
         else
         {

@@ -13,7 +13,7 @@ internal sealed class KeysRotateCommand(CliConsole console, TimeProvider time) :
             ?? throw new UsageException($"no live key with id or name '{settings.Key}' (revoked keys cannot be rotated; see `llmfleet keys list`)");
         if (settings.Json)
         {
-            CliJson.Write(console, key);
+            CliJson.Write(console, key, CliJson.Context.KeyView);
         }
         else
         {

@@ -13,7 +13,7 @@ internal sealed class KeysShowCommand(CliConsole console, TimeProvider time) : A
             ?? throw new UsageException($"no key with id or name '{settings.Key}' (see `llmfleet keys list`)");
         if (settings.Json)
         {
-            CliJson.Write(console, key);
+            CliJson.Write(console, key, CliJson.Context.KeyView);
         }
         else
         {

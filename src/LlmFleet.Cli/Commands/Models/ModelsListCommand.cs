@@ -19,7 +19,7 @@ internal sealed class ModelsListCommand(CliConsole console) : Command<ModelsList
         var reports = ModelCatalog.Default.All.Select(e => ModelReport.From(new ModelSource(e.Id, e.Architecture, e))).ToList();
         if (settings.Json)
         {
-            CliJson.Write(console, reports);
+            CliJson.Write(console, reports, CliJson.Context.ListModelReport);
             return ExitCodes.Success;
         }
         var table = new Table().Border(TableBorder.Rounded)

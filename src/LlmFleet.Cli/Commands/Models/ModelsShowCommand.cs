@@ -25,7 +25,7 @@ internal sealed class ModelsShowCommand(CliConsole console) : Command<ModelsShow
         var report = ModelReport.From(ModelSource.Resolve(settings.Model));
         if (settings.Json)
         {
-            CliJson.Write(console, report);
+            CliJson.Write(console, report, CliJson.Context.ModelReport);
             return ExitCodes.Success;
         }
         var c = CultureInfo.InvariantCulture;

@@ -20,7 +20,7 @@ internal sealed class HardwareCommand(CliConsole console) : Command<HardwareComm
         var catalog = HardwareCatalog.Default;
         if (settings.Json)
         {
-            CliJson.Write(console, new HardwareReport(catalog.All, catalog.RamTypes, catalog.DefaultRamType, catalog.DefaultRamChannels, catalog.DefaultRamNote));
+            CliJson.Write(console, new HardwareReport(catalog.All, catalog.RamTypes, catalog.DefaultRamType, catalog.DefaultRamChannels, catalog.DefaultRamNote), CliJson.Context.HardwareReport);
             return ExitCodes.Success;
         }
         var c = CultureInfo.InvariantCulture;

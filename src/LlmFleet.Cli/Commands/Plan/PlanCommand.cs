@@ -23,7 +23,7 @@ internal sealed class PlanCommand(CliConsole console) : Command<PlanCommand.Sett
         var plan = Planner.Plan(settings.ToRequest());
         if (settings.Json)
         {
-            CliJson.Write(console, PlanReport.From(plan));
+            CliJson.Write(console, PlanReport.From(plan), CliJson.Context.PlanReport);
         }
         else if (plan.Recommendations.Count > 0)
         {

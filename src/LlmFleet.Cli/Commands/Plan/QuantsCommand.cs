@@ -29,7 +29,7 @@ internal sealed class QuantsCommand(CliConsole console) : Command<QuantsCommand.
         var rows = QuantizationCatalog.Default.All.Select(f => Report(f, model, parameters)).ToList();
         if (settings.Json)
         {
-            CliJson.Write(console, rows);
+            CliJson.Write(console, rows, CliJson.Context.ListQuantReport);
             return ExitCodes.Success;
         }
         var c = CultureInfo.InvariantCulture;

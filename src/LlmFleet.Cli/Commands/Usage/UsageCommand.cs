@@ -39,7 +39,7 @@ internal sealed class UsageCommand(CliConsole console) : AsyncCommand<UsageComma
         var totals = await fleet.Store.QueryUsageAsync(by, since, cancellationToken);
         if (settings.Json)
         {
-            CliJson.Write(console, totals);
+            CliJson.Write(console, totals, CliJson.Context.IReadOnlyListUsageTotal);
             return ExitCodes.Success;
         }
         var c = CultureInfo.InvariantCulture;

@@ -43,7 +43,7 @@ internal sealed class VerifyCommand(CliConsole console) : AsyncCommand<VerifyCom
         var report = await run;
         if (settings.Json)
         {
-            CliJson.Write(console, report);
+            CliJson.Write(console, report, CliJson.Context.VerifyReport);
         }
         else
         {

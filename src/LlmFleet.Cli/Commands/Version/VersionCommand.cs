@@ -29,7 +29,7 @@ internal sealed class VersionCommand(CliConsole console) : Command<VersionComman
         var report = Report();
         if (settings.Json)
         {
-            CliJson.Write(console, report);
+            CliJson.Write(console, report, CliJson.Context.VersionReport);
             return ExitCodes.Success;
         }
         console.Out.WriteLine($"llmfleet {report.Version}{(report.Commit is null ? "" : $" (commit {ProductVersion.Current.ShortCommit})")}");

@@ -1,6 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
-using System.Text.Json.Serialization;
+using System.Text.Json.Serialization.Metadata;
 using LlmFleet.Gateway.Access.Hosting;
 using LlmFleet.Gateway.Access.Keys;
 using LlmFleet.Gateway.Access.Ledger;
@@ -19,12 +19,6 @@ namespace LlmFleet.Gateway.Access.Admin;
 /// </summary>
 internal sealed class AdminApi(AccessConfig config, IAccessStore store, AccessStartup startup, TimeProvider time, KeyCache? cache = null)
 {
-    public static readonly JsonSerializerOptions Json = new()
-    {
-        PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
-        Converters = { new JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseLower) },
-    };
-
     public async Task HandleAsync(HttpContext context)
     {
         if (!await AdminGuard.AllowAsync(context, config))
@@ -40,14 +34,14 @@ internal sealed class AdminApi(AccessConfig config, IAccessStore store, AccessSt
             switch (parts)
             {
                 case ["keys"] when HttpMethods.IsGet(method):
-                    await WriteAsync(context, 200, await admin.ListAsync(ct));
+                    await WriteAsync(context, 200, await admin.ListAsync(ct), AdminJsonContext.Default.IReadOnlyListKeyView);
                     return;
                 case ["keys"] when HttpMethods.IsPost(method):
-                    var spec = await JsonSerializer.DeserializeAsync<NewKeySpec>(context.Request.Body, Json, ct)
+                    var spec = await JsonSerializer.DeserializeAsync(context.Request.Body, AdminJsonContext.Default.NewKeySpec, ct)
                         ?? throw new ArgumentException("the body must be a JSON object with at least \"name\"");
                     var created = await admin.CreateAsync(spec, ct);
                     await startup.ReloadAsync(ct);
-                    await WriteAsync(context, 201, created);
+                    await WriteAsync(context, 201, created, AdminJsonContext.Default.KeyView);
                     return;
                 case ["keys", var id] when HttpMethods.IsGet(method):
                     await WriteOrNotFoundAsync(context, id, await admin.ShowAsync(id, ct));
@@ -64,7 +58,8 @@ internal sealed class AdminApi(AccessConfig config, IAccessStore store, AccessSt
                     await WriteOrNotFoundAsync(context, id, rotated);
                     return;
                 case ["usage"] when HttpMethods.IsGet(method):
-                    await WriteAsync(context, 200, await UsageAsync(context.Request.Query["by"], context.Request.Query["since"], ct));
+                    await WriteAsync(context, 200, await UsageAsync(context.Request.Query["by"], context.Request.Query["since"], ct),
+                        AdminJsonContext.Default.IReadOnlyListUsageTotal);
                     return;
                 default:
                     await OpenAiErrors.WriteAsync(context, 404, $"no such admin endpoint: {method} {context.Request.Path}");
@@ -95,13 +90,14 @@ internal sealed class AdminApi(AccessConfig config, IAccessStore store, AccessSt
 
     public static UsageGrouping ParseGrouping(string? by) => UsageGroupings.Parse(by ?? "key");
 
-    private static Task WriteOrNotFoundAsync<T>(HttpContext context, string id, T? value) where T : class =>
-        value is null ? OpenAiErrors.WriteAsync(context, 404, $"no live API key with id or name '{id}'") : WriteAsync(context, 200, value);
+    private static Task WriteOrNotFoundAsync(HttpContext context, string id, KeyView? value) =>
+        value is null ? OpenAiErrors.WriteAsync(context, 404, $"no live API key with id or name '{id}'")
+        : WriteAsync(context, 200, value, AdminJsonContext.Default.KeyView);
 
-    private static async Task WriteAsync<T>(HttpContext context, int status, T value)
+    private static async Task WriteAsync<T>(HttpContext context, int status, T value, JsonTypeInfo<T> type)
     {
         context.Response.StatusCode = status;
         context.Response.ContentType = "application/json";
-        await JsonSerializer.SerializeAsync(context.Response.Body, value, Json, context.RequestAborted);
+        await JsonSerializer.SerializeAsync(context.Response.Body, value, type, context.RequestAborted);
     }
 }

@@ -57,9 +57,9 @@ internal sealed class KubernetesGenerator : IDeployGenerator
             $"over {server.Nodes} node(s) (TP {server.TensorParallelSize}, PP {server.PipelineParallelSize}, DP {server.DataParallelSize}). Written by llmfleet deploy.\n";
         return
         [
-            new DeployFile("vllm.yaml", header + KubernetesYaml.SerializeAll(vllm)),
+            new DeployFile("vllm.yaml", header + ManifestYaml.SerializeAll(vllm)),
             new DeployFile("gateway.yaml", "# LLM Fleet gateway, discovering the vLLM pods through EndpointSlices. Written by llmfleet deploy.\n" +
-                KubernetesYaml.SerializeAll(GatewayObjects.Build(ns, fleetYaml, request.Image))),
+                ManifestYaml.SerializeAll(GatewayObjects.Build(ns, fleetYaml, request.Image))),
             new DeployFile("fleet.yaml", fleetYaml),
         ];
     }

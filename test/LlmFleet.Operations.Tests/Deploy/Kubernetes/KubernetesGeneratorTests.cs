@@ -193,6 +193,57 @@ public sealed class KubernetesGeneratorTests
         Assert.ThrowsAny<Exception>(() => KubernetesSchemas.AssertValid("deployment-apps-v1", json));
     }
 
+    /// <summary>
+    /// The Native AOT binary keeps only the Kubernetes model types its trimming descriptor names (the whole client
+    /// doubled its size and start-up): every type any kind written here can hold must be named there, or the binary's
+    /// manifests silently lose those keys.
+    /// </summary>
+    [Fact]
+    public void AotTrimmingDescriptor_RootsEveryModelTypeAManifestCanHold()
+    {
+        var descriptor = System.Xml.Linq.XDocument.Load(Path.Combine(TestPaths.RepoRoot, "src", "LlmFleet.Cli", "KubernetesModels.xml"));
+        var rooted = descriptor.Descendants("type").Select(t => (string)t.Attribute("fullname")!).ToHashSet(StringComparer.Ordinal);
+        var reachable = new SortedSet<string>(StringComparer.Ordinal);
+        var seen = new HashSet<Type>();
+        foreach (var kind in TypeMap.Values)
+        {
+            Walk(kind);
+        }
+        var missing = reachable.Except(rooted).ToList();
+        Assert.True(missing.Count == 0, "add to src/LlmFleet.Cli/KubernetesModels.xml:\n" +
+            string.Join("\n", missing.Select(t => $"    <type fullname=\"{t}\" preserve=\"all\" />")));
+
+        void Walk(Type type)
+        {
+            if (!seen.Add(type))
+            {
+                return;
+            }
+            if (type.Namespace == typeof(V1Pod).Namespace && type.Assembly == typeof(V1Pod).Assembly)
+            {
+                reachable.Add(type.FullName!);
+            }
+            if (type.IsGenericType)
+            {
+                foreach (var argument in type.GetGenericArguments())
+                {
+                    Walk(argument);
+                }
+            }
+            if (type.IsArray)
+            {
+                Walk(type.GetElementType()!);
+            }
+            if (type.Namespace?.StartsWith("System", StringComparison.Ordinal) != true)
+            {
+                foreach (var property in type.GetProperties())
+                {
+                    Walk(property.PropertyType);
+                }
+            }
+        }
+    }
+
     internal static List<object> Load(IReadOnlyList<DeployFile> files, string path) =>
         KubernetesYaml.LoadAllFromString(Plans.File(files, path), TypeMap, strict: true);
 
