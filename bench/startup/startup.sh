@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Start-up of `llmfleet models`: the release binary (self-contained, single-file, ReadyToRun, from eng/release.sh)
+# Start-up of `llmfleet models`: the release binary (eng/release.sh: Native AOT on linux-x64, ReadyToRun elsewhere)
 # against the framework-dependent `dotnet llmfleet.dll` of a Release build, with a single-file hello world
 # (bench/startup/Hello: the .NET runtime starting and exiting, nothing of llmfleet) as the floor.
 # The three run interleaved (one of each per round), so load that comes and goes on a shared machine falls on all of
@@ -16,8 +16,8 @@ release=${LLMFLEET_RELEASE_DIR:-$LLMFLEET_ARTIFACTS/release}
 hello_dir=$LLMFLEET_ARTIFACTS/startup-hello
 if [ "${LLMFLEET_BENCH_NO_BUILD:-0}" != 1 ]; then
   LLMFLEET_RELEASE_DIR=$release "$ROOT/eng/release.sh" linux-x64 >"$WORK/release.log"
-  # Published as eng/release.sh publishes llmfleet, less ReadyToRun: its own code is one line, the framework's
-  # assemblies come compiled ReadyToRun in the runtime pack.
+  # A single-file JIT app as the ReadyToRun release binaries are published, less ReadyToRun: its own code is one
+  # line, the framework's assemblies come compiled ReadyToRun in the runtime pack.
   dotnet publish "$ROOT/bench/startup/Hello" -c Release -r linux-x64 --self-contained -p:PublishSingleFile=true \
     -p:DebugType=none -o "$hello_dir" -v q -nologo >"$WORK/hello.log" 2>&1 || { cat "$WORK/hello.log" >&2; exit 1; }
 fi

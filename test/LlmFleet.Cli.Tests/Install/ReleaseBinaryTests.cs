@@ -49,7 +49,7 @@ public sealed class ReleaseBinaryTests
         var limit = TimeSpan.FromMinutes(1);
         try
         {
-            await using var twin = RunningProgram.Start(binary, ["sim", "glm-5.2", "--port", "0", "--served-model-name", "glm-5.2", "--speed", "0"], environment);
+            await using var twin = RunningProgram.Start(binary, ["sim", "llama-3.1-8b", "--gpu", "h100", "--gpus", "1", "--port", "0", "--served-model-name", "glm-5.2", "--speed", "0"], environment);
             var backend = await twin.ListeningAsync(limit);
             var config = FleetFile.Write(backend.GetLeftPart(UriPartial.Authority), "glm-5.2");
             var created = await ProgramRun.RunAsync(binary, ["keys", "create", "--config", config, "--name", "app", "--json"], limit, environment, clearEnvironment: true);

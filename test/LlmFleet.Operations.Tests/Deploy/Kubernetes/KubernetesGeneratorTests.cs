@@ -221,7 +221,7 @@ public sealed class KubernetesGeneratorTests
             }
             if (type.Namespace == typeof(V1Pod).Namespace && type.Assembly == typeof(V1Pod).Assembly)
             {
-                reachable.Add(type.FullName!);
+                reachable.Add(type.FullName!.Replace('+', '/')); // how descriptors name a nested type
             }
             if (type.IsGenericType)
             {
