@@ -10,11 +10,12 @@ internal static class CliRun
 {
     /// <summary>
     /// A built <c>llmfleet</c> executable to run instead of the command tree in this process
-    /// (<c>LLMFLEET_TEST_CLI=artifacts/release/linux-x64/llmfleet</c>): the same tests then check a release binary,
-    /// whose trimmed, ahead-of-time compiled code can fail where the JIT-compiled assemblies do not.
+    /// (<c>LLMFLEET_TEST_CLI=artifacts/release/linux-x64/llmfleet</c>, a relative path from the repository root): the
+    /// same tests then check a release binary, whose trimmed, ahead-of-time compiled code can fail where the
+    /// JIT-compiled assemblies do not.
     /// </summary>
     internal static string? Binary { get; } = Environment.GetEnvironmentVariable("LLMFLEET_TEST_CLI") is { Length: > 0 } path
-        ? Path.GetFullPath(path)
+        ? Path.GetFullPath(path, TestPaths.RepoRoot)
         : null;
 
     public static async Task<CliResult> RunAsync(params string[] args)

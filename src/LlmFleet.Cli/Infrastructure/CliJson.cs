@@ -23,7 +23,7 @@ public static class CliJson
 {
     /// <summary>The enums a document can hold, each written by name. A generic converter per enum, because the
     /// non-generic factory builds one at run time (CliJsonTests checks that none reachable is missing).</summary>
-    internal static readonly JsonConverter[] EnumConverters =
+    private static readonly JsonConverter[] EnumConverters =
     [
         Snake<AttentionKind>(), Snake<CheckStatus>(), Snake<ComputePrecision>(), Snake<DigestAlgorithm>(),
         Snake<DigestSource>(), Snake<HardwareKind>(), Snake<InferenceEngine>(), Snake<LimitKind>(),
