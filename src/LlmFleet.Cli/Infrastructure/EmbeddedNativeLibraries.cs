@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Security.Cryptography;
 
@@ -23,6 +24,14 @@ internal static class EmbeddedNativeLibraries
         {
             return; // A JIT build: the runtime finds them under runtimes/<rid>/native as usual.
         }
+        SetResolvers(embedded);
+    }
+
+    // Apart from Register so that the JIT, compiling Register at every start, does not load the three assemblies named
+    // here for commands that never use them.
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static void SetResolvers(Dictionary<string, string> embedded)
+    {
         foreach (var assembly in new[] { typeof(SQLitePCL.SQLite3Provider_e_sqlite3).Assembly, typeof(SkiaSharp.SKCanvas).Assembly, typeof(HarfBuzzSharp.Blob).Assembly })
         {
             NativeLibrary.SetDllImportResolver(assembly, (name, _, _) => Resolve(name, embedded));
@@ -40,11 +49,11 @@ internal static class EmbeddedNativeLibraries
         return NativeLibrary.Load(File.Exists(beside) ? beside : Extract(resource, file));
     }
 
-    /// <summary><c>e_sqlite3</c> → <c>libe_sqlite3.so</c>, <c>libSkiaSharp</c> → <c>libSkiaSharp.so</c>.</summary>
+    /// <summary><c>e_sqlite3</c> → <c>libe_sqlite3.so</c>, <c>libSkiaSharp</c> → <c>libSkiaSharp.so</c> (Native AOT
+    /// builds are Linux only: eng/release.sh).</summary>
     private static string FileNameOf(string name)
     {
-        var file = name.EndsWith(".so", StringComparison.Ordinal) || name.EndsWith(".dylib", StringComparison.Ordinal) ? name
-            : name + (OperatingSystem.IsMacOS() ? ".dylib" : ".so");
+        var file = name.EndsWith(".so", StringComparison.Ordinal) ? name : name + ".so";
         return file.StartsWith("lib", StringComparison.Ordinal) ? file : "lib" + file;
     }
 
