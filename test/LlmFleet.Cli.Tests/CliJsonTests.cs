@@ -34,18 +34,18 @@ public sealed class CliJsonTests
 
         void Visit(JsonTypeInfo info)
         {
-            var type = Nullable.GetUnderlyingType(info.Type) ?? info.Type;
-            if (!seen.Add(type))
-            {
-                return;
-            }
-            if (type.IsEnum)
-            {
-                enums.Add(type);
-            }
             if (Nullable.GetUnderlyingType(info.Type) is { } inner)
             {
                 Visit(options.GetTypeInfo(inner));
+                return;
+            }
+            if (!seen.Add(info.Type))
+            {
+                return;
+            }
+            if (info.Type.IsEnum)
+            {
+                enums.Add(info.Type);
             }
             foreach (var next in new[] { info.ElementType, info.KeyType }.OfType<Type>().Concat(info.Properties.Select(p => p.PropertyType)))
             {

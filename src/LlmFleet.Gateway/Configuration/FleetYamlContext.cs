@@ -21,6 +21,6 @@ namespace LlmFleet.Gateway.Configuration;
 [YamlSerializable(typeof(MonitoringYaml))]
 [YamlSerializable(typeof(MonitoringYaml.ExporterYaml))]
 [YamlSerializable(typeof(MonitoringYaml.AlertRuleYaml))]
-// `auth`, `limits`, `usage` and `spill` are read as plain values (their parsers check the shapes): mappings and
-// sequences of scalars.
+// `auth`, `limits`, `usage` and `spill` are plain values that their parsers check: a mapping under them is read into
+// the Dictionary<object, object> every generated context knows, a sequence by UntypedSequenceDeserializer.
 public sealed partial class FleetYamlContext : StaticContext;

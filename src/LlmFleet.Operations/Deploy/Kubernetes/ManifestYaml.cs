@@ -13,11 +13,11 @@ namespace LlmFleet.Operations.Deploy.Kubernetes;
 
 /// <summary>
 /// Kubernetes objects as multi-document YAML, written exactly as the Kubernetes client's <c>KubernetesYaml</c> writes
-/// them (the tests compare the two; key order included): camelCase keys, the models' JSON names, quantities and int-or-string values as
-/// scalars, strings that would read as numbers or booleans quoted, nulls left out. Its own builder because
-/// <c>KubernetesYaml</c> sorts the models' properties by metadata token while it starts, which a Native AOT binary
-/// cannot answer (reflection lists them in declaration order, the same order, in both builds); the model assembly is kept whole in that build (the csproj roots it), so reflection finds every
-/// property here.
+/// them (the tests compare the two, key order included): camelCase keys, the models' JSON names, quantities and
+/// int-or-string values as scalars, strings that would read as numbers or booleans quoted, nulls left out. Its own
+/// builder because <c>KubernetesYaml</c> sorts the models' properties by metadata token while it starts, which a Native
+/// AOT binary cannot answer; reflection lists them in declaration order, the same order, in both builds. The AOT build
+/// keeps every model type a manifest can hold, with its properties (<c>src/LlmFleet.Cli/KubernetesModels.xml</c>).
 /// </summary>
 internal static class ManifestYaml
 {
@@ -40,8 +40,8 @@ internal static class ManifestYaml
     }
 
     [UnconditionalSuppressMessage("AOT", "IL3050", Justification = "Writing only: YamlDotNet reads properties, it creates no generic instances; the AOT tests run deploy on the binary.")]
-    [UnconditionalSuppressMessage("Trimming", "IL2026", Justification = "The AOT build roots KubernetesClient (LlmFleet.Cli.csproj): every model type and property is kept.")]
-    [UnconditionalSuppressMessage("Trimming", "IL2075", Justification = "The AOT build roots KubernetesClient (LlmFleet.Cli.csproj): every model type and property is kept.")]
+    [UnconditionalSuppressMessage("Trimming", "IL2026", Justification = "The AOT build keeps every model type a manifest can hold, with its properties (KubernetesModels.xml, checked by a test).")]
+    [UnconditionalSuppressMessage("Trimming", "IL2075", Justification = "The AOT build keeps every model type a manifest can hold, with its properties (KubernetesModels.xml, checked by a test).")]
     private static IValueSerializer Build()
     {
         var builder = new SerializerBuilder()
